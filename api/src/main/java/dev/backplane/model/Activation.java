@@ -1,0 +1,96 @@
+package dev.backplane.model;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Activation functions, with Keras's names and definitions. Element-wise ones define their value
+ * here ({@link #apply(double)}) so every backend and every test agree on the formula; softmax acts
+ * on a whole row (over the last axis): {@code exp(x_i - max) / sum_j exp(x_j - max)}.
+ */
+public enum Activation {
+  /** {@code x}. */
+  LINEAR("linear"),
+  /** {@code max(x, 0)}. */
+  RELU("relu"),
+  /** {@code 1 / (1 + exp(-x))}. */
+  SIGMOID("sigmoid"),
+  /** {@code tanh(x)}. */
+  TANH("tanh"),
+  /** Row-wise softmax over the last axis. */
+  SOFTMAX("softmax"),
+  /** {@code x > 0 ? x : alpha (exp(x) - 1)} with Keras's {@code alpha = 1}. */
+  ELU("elu"),
+  /** {@code x > 0 ? x : 0.2 x}: Keras 3's {@code leaky_relu} default negative slope. */
+  LEAKY_RELU("leaky_relu"),
+  /** Exact GELU, Keras's default: {@code x/2 (1 + erf(x / sqrt 2))}. */
+  GELU("gelu");
+
+  /** Negative slope of {@link #LEAKY_RELU} (Keras 3 {@code keras.activations.leaky_relu}). */
+  public static final double LEAKY_RELU_SLOPE = 0.2;
+  /** Alpha of {@link #ELU} (Keras default). */
+  public static final double ELU_ALPHA = 1.0;
+
+  private final String kerasName;
+
+  Activation(String kerasName) {
+    this.kerasName = kerasName;
+  }
+
+  /** Keras's name, e.g. {@code "relu"}. */
+  public String kerasName() {
+    return kerasName;
+  }
+
+  /** Whether the function acts on each element alone (all but softmax). */
+  public boolean elementwise() {
+    return this != SOFTMAX;
+  }
+
+  /**
+   * The reference value of an element-wise activation.
+   *
+   * @throws IllegalStateException for {@link #SOFTMAX}, which acts on rows
+   */
+  public double apply(double x) {
+    switch (this) {
+      case LINEAR:
+        return x;
+      case RELU:
+        return x > 0 ? x : 0;
+      case SIGMOID:
+        return 1 / (1 + Math.exp(-x));
+      case TANH:
+        return Math.tanh(x);
+      case ELU:
+        return x > 0 ? x : ELU_ALPHA * Math.expm1(x);
+      case LEAKY_RELU:
+        return x > 0 ? x : LEAKY_RELU_SLOPE * x;
+      case GELU:
+        return 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)));
+      default:
+        throw new IllegalStateException(this + " acts on rows, not elements");
+    }
+  }
+
+  /**
+   * Looks an activation up by its Keras name ({@code "relu"}), case-insensitively; {@code null}
+   * or {@code ""} is linear, as in Keras.
+   *
+   * @throws IllegalArgumentException listing the known names
+   */
+  public static Activation of(String name) {
+    if (name == null || name.isBlank()) {
+      return LINEAR;
+    }
+    String key = name.trim().toLowerCase(Locale.ROOT);
+    for (Activation a : values()) {
+      if (a.kerasName.equals(key)) {
+        return a;
+      }
+    }
+    throw new IllegalArgumentException("Unknown activation '" + name + "'. Expected one of "
+        + Arrays.stream(values()).map(Activation::kerasName).collect(Collectors.joining(", ")));
+  }
+}

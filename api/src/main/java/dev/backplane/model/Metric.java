@@ -1,0 +1,74 @@
+package dev.backplane.model;
+
+import java.util.Locale;
+
+/**
+ * Training metrics with Keras's names. {@link #ACCURACY} is resolved at compile time the way
+ * Keras resolves {@code 'accuracy'}: binary for {@code binary_crossentropy} or a single output,
+ * sparse-categorical for {@code sparse_categorical_crossentropy}, categorical otherwise.
+ */
+public enum Metric {
+  /** {@code 'accuracy'}, resolved against the loss at compile time. */
+  ACCURACY("accuracy"),
+  /** Fraction of outputs on the right side of 0.5. */
+  BINARY_ACCURACY("binary_accuracy"),
+  /** Fraction of samples whose arg-max output equals the arg-max label. */
+  CATEGORICAL_ACCURACY("categorical_accuracy"),
+  /** Fraction of samples whose arg-max output equals the integer label. */
+  SPARSE_CATEGORICAL_ACCURACY("sparse_categorical_accuracy"),
+  /** Mean squared error. */
+  MSE("mse"),
+  /** Mean absolute error. */
+  MAE("mae");
+
+  private final String kerasName;
+
+  Metric(String kerasName) {
+    this.kerasName = kerasName;
+  }
+
+  /** Keras's name; also the key in {@link History} and in progress output. */
+  public String kerasName() {
+    return kerasName;
+  }
+
+  /**
+   * The concrete metric {@code 'accuracy'} means for this loss and output width; any other
+   * metric is returned as it is.
+   */
+  public Metric resolve(Loss loss, int outputs) {
+    if (this != ACCURACY) {
+      return this;
+    }
+    if (loss.type() == Loss.Type.BINARY_CROSSENTROPY || outputs == 1) {
+      return BINARY_ACCURACY;
+    }
+    return loss.sparseLabels() ? SPARSE_CATEGORICAL_ACCURACY : CATEGORICAL_ACCURACY;
+  }
+
+  /**
+   * Looks a metric up by Keras name or alias ({@code acc}, {@code mean_squared_error},
+   * {@code mean_absolute_error}).
+   *
+   * @throws IllegalArgumentException listing the known names
+   */
+  public static Metric of(String name) {
+    String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    switch (key) {
+      case "acc":
+        return ACCURACY;
+      case "mean_squared_error":
+        return MSE;
+      case "mean_absolute_error":
+        return MAE;
+      default:
+        for (Metric m : values()) {
+          if (m.kerasName.equals(key)) {
+            return m;
+          }
+        }
+    }
+    throw new IllegalArgumentException("Unknown metric '" + name + "'. Expected one of accuracy,"
+        + " binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, mse, mae");
+  }
+}

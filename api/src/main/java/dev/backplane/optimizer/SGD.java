@@ -1,0 +1,45 @@
+package dev.backplane.optimizer;
+
+import java.util.List;
+
+/**
+ * Keras's {@code SGD}. Without momentum {@code w -= lr g}. With momentum
+ * {@code v = momentum v - lr g}, then {@code w += v}, or with Nesterov
+ * {@code w += momentum v - lr g}.
+ *
+ * @param learningRate Keras default {@value #DEFAULT_LEARNING_RATE}
+ * @param momentum in {@code [0, 1)}, default 0
+ * @param nesterov whether to use Nesterov momentum
+ */
+public record SGD(double learningRate, double momentum, boolean nesterov) implements Optimizer {
+  /** Keras's default learning rate. */
+  public static final double DEFAULT_LEARNING_RATE = 0.01;
+
+  /** Validates the hyper-parameters. */
+  public SGD {
+    Optimizers.checkLearningRate(learningRate);
+    if (!(momentum >= 0 && momentum < 1)) {
+      throw new IllegalArgumentException("SGD momentum must be in [0, 1), got " + momentum);
+    }
+  }
+
+  /** {@code SGD()} with Keras's defaults. */
+  public SGD() {
+    this(DEFAULT_LEARNING_RATE, 0, false);
+  }
+
+  /** {@code SGD(learning_rate)}. */
+  public SGD(double learningRate) {
+    this(learningRate, 0, false);
+  }
+
+  @Override
+  public String kerasName() {
+    return "sgd";
+  }
+
+  @Override
+  public List<String> slotNames() {
+    return momentum > 0 ? List.of("momentum") : List.of();
+  }
+}
