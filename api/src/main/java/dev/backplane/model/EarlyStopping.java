@@ -24,6 +24,7 @@ public final class EarlyStopping implements Callback {
   private int bestEpoch;
   private int stoppedEpoch;
   private List<NamedArray> bestWeights;
+  private boolean verbose;
 
   /**
    * @param monitor the log key to watch, e.g. {@code val_loss}
@@ -46,6 +47,12 @@ public final class EarlyStopping implements Callback {
   /** Keras's defaults: {@code val_loss}, min delta 0, patience 0, no restore. */
   public EarlyStopping() {
     this("val_loss", 0, 0, false);
+  }
+
+  /** Prints when it stops and restores, as Keras's {@code verbose=1}; returns this. */
+  public EarlyStopping verbose() {
+    this.verbose = true;
+    return this;
   }
 
   @Override
@@ -93,7 +100,7 @@ public final class EarlyStopping implements Callback {
 
   @Override
   public void onTrainEnd(Sequential model, Map<String, Double> logs) {
-    if (stoppedEpoch > 0) {
+    if (stoppedEpoch > 0 && verbose) {
       model.output().println("Epoch " + (stoppedEpoch + 1) + ": early stopping");
       if (restoreBestWeights) {
         model.output().println("Restoring model weights from the end of the best epoch: "

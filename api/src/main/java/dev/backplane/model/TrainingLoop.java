@@ -130,11 +130,11 @@ final class TrainingLoop {
           c.onEpochEnd(model, epoch, Map.copyOf(logs));
         }
       }
+      for (Callback c : opts.callbacks()) {
+        c.onTrainEnd(model, Map.copyOf(logs));
+      }
     } finally {
       model.output(System.out);
-    }
-    for (Callback c : opts.callbacks()) {
-      c.onTrainEnd(model, Map.copyOf(logs));
     }
     return history;
   }
