@@ -1,0 +1,76 @@
+package dev.backplane.conformance;
+
+/**
+ * The tolerance policy of the conformance kit. Every backend computes in float32; the reference
+ * is the CPU backend's plain kernels, reached through {@link
+ * dev.backplane.Backplane#openReference()}.
+ *
+ * <p><b>Deviation measures.</b> Arrays are compared norm-wise: {@code max_i |a_i - r_i| /
+ * max(max_i |r_i|, 1e-6)}, where {@code r} is the reference (or the finite-difference estimate),
+ * so an error is measured against the scale of the array rather than against values that happen
+ * to be near zero. Scalars (losses) are compared as {@code |a - r| / max(|r|, 1e-6)}. Model states
+ * are compared array by array (parameters and optimizer slots) and the largest deviation counts;
+ * the iteration counts must be equal. A non-finite value where the reference is finite is an
+ * infinite deviation.
+ *
+ * <table>
+ *   <caption>Tolerances</caption>
+ *   <tr><th>check</th><th>measure</th><th>tolerance</th></tr>
+ *   <tr><td>{@code forward/*}</td><td>outputs of predict and evaluate, and the loss, against the
+ *       reference</td><td>{@value #FORWARD}</td></tr>
+ *   <tr><td>{@code gradient/*}</td><td>the gradient a train step applies (one SGD step with
+ *       learning rate 1: {@code g = w_before - w_after}) against central finite differences of the
+ *       evaluated loss, {@code h = }{@value #FD_STEP}, accumulated in float64, data chosen so that
+ *       no kink (relu, leaky_relu, mae) lies within {@value #FD_KINK_MARGIN} of a sample; measured
+ *       against the largest finite-difference component</td><td>{@value #GRADIENT}</td></tr>
+ *   <tr><td>{@code optimizer/*}</td><td>parameters and slots after 5 steps against the
+ *       reference</td><td>{@value #OPTIMIZER}</td></tr>
+ *   <tr><td>{@code model/*}</td><td>per-epoch losses and final state against the reference,
+ *       same seed, same batches</td><td>{@value #MODEL}</td></tr>
+ *   <tr><td>{@code determinism/*}, {@code snapshot/round_trip}</td><td>max absolute difference
+ *       between two runs that must be identical</td><td>0 (bitwise)</td></tr>
+ *   <tr><td>{@code snapshot/cross_backend}</td><td>a run moved between the backend and the
+ *       reference mid-training against the reference's uninterrupted run</td>
+ *       <td>{@value #MODEL}</td></tr>
+ *   <tr><td>{@code resources/threads}, {@code resources/open_close}</td><td>growth in live
+ *       threads after the cycles</td><td>0</td></tr>
+ *   <tr><td>{@code resources/native_memory}</td><td>growth of the resident set (Linux
+ *       {@code VmRSS}) in MiB over {@value #RESOURCE_CYCLES} compile/close cycles, after a
+ *       warm-up; generous, because heap and JIT growth also count</td>
+ *       <td>{@value #RSS_GROWTH_MIB}</td></tr>
+ * </table>
+ *
+ * <p>Why these numbers: float32 round-off is about {@code 6e-8} per operation; a forward pass of
+ * the kit's small layers stays well below {@code 1e-6}, so {@code 1e-5} leaves room for a
+ * different summation order (BLAS, a GPU) and still catches a wrong formula (the tanh
+ * approximation of GELU deviates by about {@code 1e-3}). Finite differences of a float32 loss with
+ * {@code h = 1e-3} carry noise of about {@code 1e-5} and truncation error of about {@code 1e-7};
+ * {@code 1e-2} is a hundred times that and still far below the error of a wrong derivative. After
+ * a few epochs round-off differences grow with every step, hence {@code 1e-4} for whole models.
+ */
+public final class Tolerances {
+  /** Forward outputs and losses against the reference. */
+  public static final double FORWARD = 1e-5;
+  /** Train-step gradients against central finite differences. */
+  public static final double GRADIENT = 1e-2;
+  /** Finite-difference step. */
+  public static final double FD_STEP = 1e-3;
+  /** Minimum distance of every pre-activation (and MAE residual) from a kink. */
+  public static final double FD_KINK_MARGIN = 1e-2;
+  /** Parameters and slots after 5 optimizer steps against the reference. */
+  public static final double OPTIMIZER = 1e-5;
+  /** Whole-model per-epoch losses and final state against the reference. */
+  public static final double MODEL = 1e-4;
+  /** Runs that must be identical. */
+  public static final double EXACT = 0;
+  /** Growth in live threads. */
+  public static final double THREAD_GROWTH = 0;
+  /** Growth of the resident set in MiB. */
+  public static final double RSS_GROWTH_MIB = 64;
+  /** Compile/close cycles of the resource checks. */
+  public static final int RESOURCE_CYCLES = 200;
+  /** Open/close cycles of the backend itself. */
+  public static final int OPEN_CYCLES = 20;
+
+  private Tolerances() {}
+}

@@ -1,0 +1,115 @@
+package dev.backplane.conformance.javaref;
+
+import dev.backplane.Device;
+import dev.backplane.DeviceInfo;
+import dev.backplane.DeviceStatus;
+import dev.backplane.UnsupportedFeatureException;
+import dev.backplane.model.Activation;
+import dev.backplane.model.ActivationLayer;
+import dev.backplane.model.Dense;
+import dev.backplane.model.Dropout;
+import dev.backplane.model.Flatten;
+import dev.backplane.model.Layer;
+import dev.backplane.spi.Backend;
+import dev.backplane.spi.BackendContext;
+import dev.backplane.spi.BackendProvider;
+import dev.backplane.spi.Executable;
+import dev.backplane.spi.ModelSpec;
+import dev.backplane.spi.Probe;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A small, plainly correct pure-Java backend for testing the kit, with optional injected
+ * {@link Fault}s. Serves as a reference.
+ */
+public class JavaRefProvider implements BackendProvider {
+  private final String id;
+  private final Set<Fault> faults;
+
+  /** A correct backend with id {@code java-ref}. */
+  public JavaRefProvider() {
+    this("java-ref");
+  }
+
+  /** A backend with this id and these faults. */
+  public JavaRefProvider(String id, Fault... faults) {
+    this.id = id;
+    this.faults = faults.length == 0 ? EnumSet.noneOf(Fault.class) : EnumSet.of(faults[0], faults);
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public int priority() {
+    return 10;
+  }
+
+  @Override
+  public boolean servesAsReference() {
+    return true;
+  }
+
+  @Override
+  public Probe probe(BackendContext context) {
+    return Probe.of(new DeviceInfo(Device.cpu(id, 0), DeviceStatus.READY, "pure Java, float32"));
+  }
+
+  @Override
+  public Backend open(BackendContext context) {
+    return new Backend() {
+      @Override
+      public String id() {
+        return id;
+      }
+
+      @Override
+      public List<DeviceInfo> devices() {
+        return probe(context).devices();
+      }
+
+      @Override
+      public Executable compile(ModelSpec spec, Device device) {
+        for (Layer l : spec.layers()) {
+          checkSupported(l);
+        }
+        if (faults.contains(Fault.LEAKS_THREADS)) {
+          Thread t = new Thread(() -> {
+            try {
+              Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }, "java-ref-leak");
+          t.setDaemon(true);
+          t.start();
+        }
+        return new JavaRefExecutable(spec, device, faults);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private void checkSupported(Layer l) {
+    boolean known = l instanceof Dense || l instanceof ActivationLayer || l instanceof Dropout
+        || l instanceof Flatten;
+    if (!known) {
+      if (faults.contains(Fault.VAGUE_UNKNOWN_LAYER)) {
+        throw new IllegalStateException("unknown layer");
+      }
+      throw new UnsupportedFeatureException(id, "layer '" + l.name() + "' (" + l.kerasClass()
+          + ")");
+    }
+    Activation a = l instanceof Dense d ? d.activation()
+        : l instanceof ActivationLayer al ? al.activation() : null;
+    if (a == Activation.GELU && faults.contains(Fault.UNSUPPORTED_GELU)) {
+      throw new UnsupportedFeatureException(id, "activation gelu in layer '" + l.name() + "'");
+    }
+  }
+}
