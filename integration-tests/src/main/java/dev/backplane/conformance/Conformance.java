@@ -1,6 +1,5 @@
 package dev.backplane.conformance;
 
-import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.backplane.NoBackendException;
@@ -23,6 +22,7 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 
 /**
@@ -176,27 +176,34 @@ public final class Conformance {
   }
 
   /**
-   * The checks as JUnit 5 dynamic tests, one container per category: a failure fails its test, a
-   * skip aborts it with the reason. The backend is opened on the first test and closed when JUnit
-   * closes the stream, which then prints the report.
+   * The checks as JUnit 5 dynamic tests: one container for the backend, one inside it per
+   * category. A failure fails its test; a skip aborts it with the reason. The backend is opened
+   * on the first test and closed, and the report printed, when JUnit has run the container.
    */
   public Stream<DynamicNode> dynamicTests() {
+    return Stream.of(dynamicContainer());
+  }
+
+  /** The container of {@link #dynamicTests()}, e.g. to gather several backends in one factory. */
+  public DynamicContainer dynamicContainer() {
     Runner runner = newRunner();
     Map<String, List<Check>> byCategory = new LinkedHashMap<>();
     for (Check c : selected()) {
       byCategory.computeIfAbsent(c.category(), k -> new ArrayList<>()).add(c);
     }
     List<DynamicNode> categories = new ArrayList<>();
-    byCategory.forEach((category, checks) -> categories.add(dynamicContainer(category,
-        checks.stream().map(c -> dynamicTest(c.id(), () -> assertResult(runner.run(c)))))));
-    DynamicNode root = dynamicContainer("conformance of " + provider.id(), categories.stream());
-    return Stream.of(root).onClose(() -> {
-      runner.close();
-      List<CheckResult> results = runner.results();
-      if (!results.isEmpty()) {
-        System.out.println(new ConformanceReport(results).table());
-      }
-    });
+    byCategory.forEach((category, checks) -> categories.add(DynamicContainer.dynamicContainer(
+        category, checks.stream().map(c -> dynamicTest(c.id(), () -> assertResult(runner.run(c))))
+    )));
+    // JUnit closes a container's children stream once they have run.
+    return DynamicContainer.dynamicContainer("conformance of " + provider.id(),
+        categories.stream().onClose(() -> {
+          runner.close();
+          List<CheckResult> results = runner.results();
+          if (!results.isEmpty()) {
+            System.out.println(new ConformanceReport(results).table());
+          }
+        }));
   }
 
   private static void assertResult(CheckResult r) {

@@ -17,6 +17,6 @@ class AllBackendsConformanceTest {
       return Stream.of(dynamicTest("no backend on the test class path", () -> Assumptions.abort(
           "no backend provider is on the test class path yet")));
     }
-    return all.stream().flatMap(Conformance::dynamicTests);
+    return all.stream().map(Conformance::dynamicContainer);
   }
 }
