@@ -11,8 +11,8 @@ record Measurement(double deviation, String note) {
     return new Measurement(deviation, note);
   }
 
-  /** The larger of two measurements, keeping the note of the larger. */
+  /** The larger of two measurements, keeping the note of the larger (or the first note). */
   Measurement max(Measurement other) {
-    return Deviation.isWorse(other.deviation, deviation) ? other : this;
+    return Deviation.isWorse(other.deviation, deviation) || note.isEmpty() ? other : this;
   }
 }

@@ -1,0 +1,92 @@
+package dev.backplane.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.backplane.Backplane;
+import dev.backplane.DeviceStatus;
+import dev.backplane.DeviceType;
+import dev.backplane.spi.BackendProvider;
+import dev.backplane.testing.FakeProvider;
+import dev.backplane.testing.TestBackplanes;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ConformanceCommandTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(BackendProvider[] providers, String... args) {
+    CommandLine cli = new CommandLine(new ConformanceCommand(
+        config -> providers.length == 0
+            ? Backplane.builder().serviceLoader(false).config(TestBackplanes.config()).build()
+            : TestBackplanes.of(TestBackplanes.config(), providers)));
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    cli.setExitCodeExceptionMapper(Main::exitCode);
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      line.getErr().println("error: " + e.getMessage());
+      return Main.exitCode(e);
+    });
+    return cli.execute(args);
+  }
+
+  @Test
+  void jsonRowsHaveTheDocumentedFieldsAndAFailureExitsWithOne() {
+    // The api's recording fake compiles any layer, even one it cannot know.
+    int code = run(new BackendProvider[] {new FakeProvider("fake", 1)}, "--json", "--check",
+        "errors/unsupported_layer,gradient/dense");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString().strip()).isEqualTo("[{\"backend\":\"fake\",\"check\":"
+        + "\"gradient/dense\",\"status\":\"pass\",\"maxDeviation\":0,\"tolerance\":0.01,"
+        + "\"reason\":\"gradient of Dense(3, linear) + mean_squared_error (15 weights)\"},"
+        + "{\"backend\":\"fake\",\"check\":\"errors/unsupported_layer\",\"status\":\"fail\","
+        + "\"maxDeviation\":null,\"tolerance\":null,\"reason\":\"Backend.compile accepted layer"
+        + " 'mystery_layer' (ConformanceMystery), which it cannot know, instead of throwing"
+        + " UnsupportedFeatureException\"}]");
+  }
+
+  @Test
+  void missingHardwareIsSkippedNotFailedAndTheMatrixSaysWhy() {
+    FakeProvider metal = FakeProvider.withDevice("metal", 200, DeviceType.GPU,
+        DeviceStatus.UNAVAILABLE, "Metal needs macOS on Apple silicon; this is Linux amd64");
+
+    int code = run(new BackendProvider[] {metal}, "--check", "forward/dense,model");
+
+    assertThat(code).isZero();
+    assertThat(out.toString())
+        .startsWith("CHECK                        TOLERANCE  metal\n"
+            + "forward/dense                1e-05      skip\n"
+            + "model/reference              1e-04      skip\n")
+        .contains("metal (no device): 0 passed, 0 failed, 8 skipped\n")
+        .contains("  metal skip all 8 checks: no usable device: metal:gpu:0 UNAVAILABLE: Metal"
+            + " needs macOS on Apple silicon; this is Linux amd64\n")
+        .contains("Reference: none: no provider serves as the reference");
+  }
+
+  @Test
+  void anUnknownBackendIsAUsageErrorListingTheKnownOnes() {
+    int code = run(new BackendProvider[] {new FakeProvider("fake", 1)}, "--backend", "nope");
+
+    assertThat(code).isEqualTo(Main.USAGE);
+    assertThat(err.toString()).contains("Unknown backend id 'nope' in --backend. Known"
+        + " backends: fake");
+  }
+
+  @Test
+  void noBackendAtAllIsTheDocumentedError() {
+    int code = run(new BackendProvider[0]);
+
+    assertThat(code).isEqualTo(Main.FAILURE);
+    assertThat(err.toString()).startsWith("error: No Backplane backend found on the class path."
+        + " Add a backend artifact, e.g. dev.backplane:backplane-backend-cpu-accelerate, to the"
+        + " class path");
+  }
+
+  @Test
+  void theSubcommandIsRegistered() {
+    assertThat(new CommandLine(new Main()).getSubcommands()).containsKey("conformance");
+  }
+}
