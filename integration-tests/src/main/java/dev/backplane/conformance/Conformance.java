@@ -258,8 +258,17 @@ public final class Conformance {
             + NoBackendException.CPU_ARTIFACT + " to the test class path";
       }
     }
+    List<KnownGap> declared = knownGaps();
+    List<String> ids = checkIds();
+    for (KnownGap g : declared) {
+      if (ids.stream().noneMatch(g::matches)) {
+        throw new IllegalArgumentException("Known gap '" + g.pattern() + "' (declared in "
+            + g.source() + ") matches no conformance check. Known checks: "
+            + String.join(", ", ids));
+      }
+    }
     Session session = new Session(provider, cfg, device, ref, noReference);
-    return new Runner(provider.id(), session, knownGaps());
+    return new Runner(provider.id(), session, declared);
   }
 
   private BackendProvider discoverReference() {

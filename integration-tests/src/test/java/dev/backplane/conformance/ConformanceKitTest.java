@@ -98,6 +98,14 @@ class ConformanceKitTest {
   }
 
   @Test
+  void aKnownGapThatMatchesNoCheckIsAnError() {
+    assertThatThrownBy(() -> Conformance.of(REF).knownGap("forwrd/gelu", "typo").run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Known gap 'forwrd/gelu' (declared in program) matches no"
+            + " conformance check. Known checks: forward/dense, ");
+  }
+
+  @Test
   void aBackendThatReportsReadyButCannotOpenFailsEveryCheck() {
     FakeProvider broken = new FakeProvider("broken", 1) {
       @Override
