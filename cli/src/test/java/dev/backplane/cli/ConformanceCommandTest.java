@@ -86,6 +86,26 @@ class ConformanceCommandTest {
   }
 
   @Test
+  void theCpuBackendOnTheClassPathPassesThroughMain() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.out;
+    System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = Main.run("conformance", "--backend", "accelerate", "--check",
+          "forward/gelu,gradient/softmax,model/reference,errors", "--json");
+    } finally {
+      System.setOut(old);
+    }
+    String json = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(code).as(json).isZero();
+    assertThat(json).startsWith("[{\"backend\":\"accelerate\",\"check\":\"forward/gelu\","
+        + "\"status\":\"pass\",\"maxDeviation\":")
+        .doesNotContain("\"status\":\"fail\"").doesNotContain("\"status\":\"skip\"");
+    assertThat(json.split("\"check\":", -1)).hasSize(6);
+  }
+
+  @Test
   void theSubcommandIsRegistered() {
     assertThat(new CommandLine(new Main()).getSubcommands()).containsKey("conformance");
   }

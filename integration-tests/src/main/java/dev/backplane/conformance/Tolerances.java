@@ -9,8 +9,10 @@ package dev.backplane.conformance;
  * max(max_i |r_i|, 1e-6)}, where {@code r} is the reference (or the finite-difference estimate),
  * so an error is measured against the scale of the array rather than against values that happen
  * to be near zero. Scalars (losses) are compared as {@code |a - r| / max(|r|, 1e-6)}. Model states
- * are compared array by array (parameters and optimizer slots) and the largest deviation counts;
- * the iteration counts must be equal. A non-finite value where the reference is finite is an
+ * are compared kind by kind: all parameters as one array, and each optimizer slot kind
+ * ({@code m}, {@code v}, {@code momentum}, {@code velocity}) as one array, so that a bias that
+ * happens to be near zero is measured against the scale of the model; the largest deviation
+ * counts, and the iteration counts must be equal. A non-finite value where the reference is finite is an
  * infinite deviation.
  *
  * <table>
