@@ -1,6 +1,9 @@
 package dev.backplane.tfjava;
 
+import dev.backplane.spi.BackendContext;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
 
 /**
  * How every session of a backend is configured.
@@ -12,8 +15,10 @@ import org.tensorflow.proto.ConfigProto;
  * @param threads intra-op and inter-op parallelism ({@code backplane.threads})
  * @param softPlacement whether TensorFlow may move an op without a kernel for the chosen device to
  *     the CPU (on for real use; off in tests that check placement errors)
+ * @param grappler whether TensorFlow's graph optimizer rewrites the graph before running it
+ *     ({@code backplane.tf-java.grappler})
  */
-record SessionSettings(int threads, boolean softPlacement) {
+record SessionSettings(int threads, boolean softPlacement, boolean grappler) {
   /** Validates the thread count. */
   SessionSettings {
     if (threads < 1) {
@@ -21,12 +26,27 @@ record SessionSettings(int threads, boolean softPlacement) {
     }
   }
 
+  /** The settings a backend opened with this context uses. */
+  static SessionSettings from(BackendContext context) {
+    return new SessionSettings(context.threads(), true, context.get(TfJavaProvider.GRAPPLER));
+  }
+
   /** The session configuration. */
   ConfigProto toConfig() {
-    return ConfigProto.newBuilder()
+    ConfigProto.Builder config = ConfigProto.newBuilder()
         .setIntraOpParallelismThreads(threads)
         .setInterOpParallelismThreads(threads)
-        .setAllowSoftPlacement(softPlacement)
-        .build();
+        .setAllowSoftPlacement(softPlacement);
+    if (!grappler) {
+      config.setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(
+          RewriterConfig.newBuilder().setDisableMetaOptimizer(true)));
+    }
+    return config.build();
+  }
+
+  /** For device details. */
+  String describe() {
+    return threads + " intra-op and " + threads + " inter-op threads (backplane.threads), Grappler "
+        + (grappler ? "on" : "off") + " (" + TfJavaProvider.GRAPPLER.name() + ")";
   }
 }

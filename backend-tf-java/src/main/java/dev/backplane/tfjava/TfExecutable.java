@@ -12,7 +12,6 @@ import java.util.function.Consumer;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
@@ -65,8 +64,8 @@ final class TfExecutable implements Executable {
     ModelGraph graph;
     try {
       graph = ModelGraph.build(spec, device);
-    } catch (TensorFlowException | IllegalArgumentException e) {
-      throw TfErrors.step("building the graph", spec.name(), device.device(), e);
+    } catch (RuntimeException e) {
+      throw TfErrors.translate("building the graph", spec.name(), device.device(), e);
     }
     Session session = null;
     try {
@@ -74,10 +73,10 @@ final class TfExecutable implements Executable {
       TfExecutable executable = new TfExecutable(spec, device, graph, session, onClose);
       executable.restore(spec.initialState());
       return executable;
-    } catch (TensorFlowException e) {
+    } catch (RuntimeException e) {
       close(session, graph);
-      throw TfErrors.step("initialising the weights", spec.name(), device.device(), e);
-    } catch (RuntimeException | Error e) {
+      throw TfErrors.translate("initialising the weights", spec.name(), device.device(), e);
+    } catch (Error e) {
       close(session, graph);
       throw e;
     }
@@ -111,8 +110,8 @@ final class TfExecutable implements Executable {
     try (Result result = runner.run()) {
       copy(result.get(0), outputs, rows * spec.outputSize());
       return ((TFloat32) result.get(1)).getFloat();
-    } catch (TensorFlowException e) {
-      throw TfErrors.step(what, spec.name(), device, e);
+    } catch (RuntimeException e) {
+      throw TfErrors.translate(what, spec.name(), device, e);
     }
   }
 
@@ -130,11 +129,11 @@ final class TfExecutable implements Executable {
       try (Result result = runner.run()) {
         copy(result.get(0), outputs, rows * spec.outputSize());
       }
-    } catch (TensorFlowException e) {
-      throw TfErrors.step("predict", spec.name(), device, e);
     } catch (IllegalStateException e) {
       checkOpen(); // a concurrent close: report it as such
       throw e;
+    } catch (RuntimeException e) {
+      throw TfErrors.translate("predict", spec.name(), device, e);
     }
   }
 
@@ -158,8 +157,8 @@ final class TfExecutable implements Executable {
         slots.add(read(s, result.get(i++)));
       }
       return new ModelState(parameters, slots, ((TInt64) result.get(i)).getLong());
-    } catch (TensorFlowException e) {
-      throw TfErrors.step("snapshot", spec.name(), device, e);
+    } catch (RuntimeException e) {
+      throw TfErrors.translate("snapshot", spec.name(), device, e);
     }
   }
 
@@ -176,8 +175,8 @@ final class TfExecutable implements Executable {
       TInt64 iterations = TInt64.scalarOf(state.iterations());
       feeds.add(iterations);
       runner.feed(vars.iterationFeed, iterations).addTarget(vars.restore).run().close();
-    } catch (TensorFlowException e) {
-      throw TfErrors.step("restore", spec.name(), device, e);
+    } catch (RuntimeException e) {
+      throw TfErrors.translate("restore", spec.name(), device, e);
     } finally {
       feeds.forEach(org.tensorflow.Tensor::close);
     }

@@ -31,7 +31,7 @@ final class TfJavaBackend implements Backend {
 
   /** Loads TensorFlow and lists its devices. */
   static TfJavaBackend open(BackendContext context) {
-    return new TfJavaBackend(new SessionSettings(context.threads(), true));
+    return new TfJavaBackend(SessionSettings.from(context));
   }
 
   @Override

@@ -33,15 +33,14 @@ final class TfProbe {
 
   /** Loads the native library, lists the devices and describes each. */
   static Probe probe(BackendContext context) {
-    SessionSettings settings = new SessionSettings(context.threads(), true);
+    SessionSettings settings = SessionSettings.from(context);
     return new Probe(describe(listDevices(settings), settings));
   }
 
   /** The devices as {@link DeviceInfo}s, READY, with version, threads and oneDNN in the detail. */
   static List<DeviceInfo> describe(List<TfDevice> devices, SessionSettings settings) {
     String common = "TensorFlow " + TensorFlow.version() + " (TF Java " + tfJavaVersion() + "), "
-        + settings.threads() + " intra-op and " + settings.threads()
-        + " inter-op threads (backplane.threads), " + oneDnn();
+        + settings.describe() + ", " + oneDnn();
     List<DeviceInfo> infos = new ArrayList<>();
     for (TfDevice d : devices) {
       String memory = d.memoryBytes() > 0 ? ", " + (d.memoryBytes() >> 20) + " MiB" : "";
@@ -89,9 +88,15 @@ final class TfProbe {
         tensorflow.TF_DeleteDeviceList(list);
       }
     }
-    devices.sort(Comparator.comparing((TfDevice d) -> d.device().type().equals(DeviceType.CPU))
+    return ordered(devices);
+  }
+
+  /** GPUs first, then the CPU, each by index: placement prefers the first usable device. */
+  static List<TfDevice> ordered(List<TfDevice> devices) {
+    List<TfDevice> sorted = new ArrayList<>(devices);
+    sorted.sort(Comparator.comparing((TfDevice d) -> !d.device().type().equals(DeviceType.GPU))
         .thenComparing(d -> d.device().index()));
-    return devices;
+    return sorted;
   }
 
   private static int indexOf(String tfName) {
