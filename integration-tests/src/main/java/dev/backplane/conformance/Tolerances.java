@@ -45,10 +45,17 @@ package dev.backplane.conformance;
  * <p>Why these numbers: float32 round-off is about {@code 6e-8} per operation; a forward pass of
  * the kit's small layers stays well below {@code 1e-6}, so {@code 1e-5} leaves room for a
  * different summation order (BLAS, a GPU) and still catches a wrong formula (the tanh
- * approximation of GELU deviates by about {@code 1e-3}). Finite differences of a float32 loss with
- * {@code h = 1e-3} carry noise of about {@code 1e-5} and truncation error of about {@code 1e-7};
- * {@code 1e-2} is a hundred times that and still far below the error of a wrong derivative. After
+ * approximation of GELU is up to {@code 5e-4} off). Finite differences of a float32 loss
+ * carry round-off noise of about {@code 6e-8 |L| / h} and truncation error of about
+ * {@code h^2 |L'''| / 6}; {@code h = 5e-3} sits near the optimum {@code (3 * 6e-8 / |L'''|)^(1/3)},
+ * and measured deviations of correct backends stay between {@code 3e-6} and {@code 2e-4};
+ * {@code 1e-2} is fifty times that and still far below the error of a wrong derivative. After
  * a few epochs round-off differences grow with every step, hence {@code 1e-4} for whole models.
+ * Optimizer states get {@code 1e-4} too: hyper-parameters such as {@code beta2 = 0.999} are not
+ * float32 numbers, and {@code 1 - (float) 0.999} is 1.3e-5 relative away from {@code 0.001}, so
+ * a backend may keep its second-moment slot that far from the reference and still implement
+ * Keras's formula. A missing momentum, Nesterov term or bias correction moves the state by
+ * {@code 1e-2} or more.
  */
 public final class Tolerances {
   /** Forward outputs and losses against the reference. */
@@ -56,11 +63,16 @@ public final class Tolerances {
   /** Train-step gradients against central finite differences. */
   public static final double GRADIENT = 1e-2;
   /** Finite-difference step. */
-  public static final double FD_STEP = 1e-3;
+  public static final double FD_STEP = 5e-3;
   /** Minimum distance of every pre-activation (and MAE residual) from a kink. */
-  public static final double FD_KINK_MARGIN = 1e-2;
-  /** Parameters and slots after 5 optimizer steps against the reference. */
-  public static final double OPTIMIZER = 1e-5;
+  public static final double FD_KINK_MARGIN = 2e-2;
+  /**
+   * Parameters and slots after 5 optimizer steps against the reference. Not tighter, because
+   * Keras's hyper-parameters are not float32 numbers: a backend that forms {@code 1 - beta2} from
+   * {@code (float) 0.999} (as TensorFlow's fused Adam kernel does) keeps a second-moment slot
+   * 1.3e-5 relative away from one that forms it in float64, and both are Keras's formula.
+   */
+  public static final double OPTIMIZER = 1e-4;
   /** Whole-model per-epoch losses and final state against the reference. */
   public static final double MODEL = 1e-4;
   /** Runs that must be identical. */
