@@ -1,5 +1,6 @@
 package dev.backplane.spi;
 
+import dev.backplane.DeviceType;
 import dev.backplane.config.ConfigKey;
 import java.util.List;
 
@@ -36,6 +37,14 @@ public interface BackendProvider {
    * @throws dev.backplane.BackendException if the backend cannot be opened
    */
   Backend open(BackendContext context);
+
+  /**
+   * The type of the backend's main device, used to name it ({@code <id>:<type>:0}) in reports
+   * when its probe fails or times out. Must not load native code.
+   */
+  default DeviceType deviceType() {
+    return DeviceType.CPU;
+  }
 
   /** The backend's own configuration keys, e.g. {@code backplane.accelerate.blas}. */
   default List<ConfigKey<?>> configKeys() {

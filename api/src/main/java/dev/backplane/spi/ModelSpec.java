@@ -37,26 +37,27 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
   }
 
   /**
-   * Builds a spec with its initial state drawn from {@code seed}: each parameter from its
-   * initializer, in state order, from one seeded stream; optimizer slots zero; iteration 0. The
-   * same seed gives the same weights on every backend and JVM.
+   * Builds a spec with its initial state drawn from {@code seed} (see
+   * {@link #initialParameters}); optimizer slots zero; iteration 0.
    *
    * @throws IllegalArgumentException naming the layer whose input shape does not fit
    */
   public static ModelSpec create(String name, int[] inputShape, List<Layer> layers, Loss loss,
       Optimizer optimizer, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    List<NamedArray> parameters = new ArrayList<>();
+    return withParameters(name, inputShape, layers, loss, optimizer, seed,
+        initialParameters(inputShape, layers, seed));
+  }
+
+  /**
+   * Builds a spec whose initial state holds the given parameters (e.g. weights loaded from a
+   * file or kept across a re-compile), zero optimizer slots and iteration 0.
+   *
+   * @throws IllegalArgumentException if the parameters do not match the layers
+   */
+  public static ModelSpec withParameters(String name, int[] inputShape, List<Layer> layers,
+      Loss loss, Optimizer optimizer, long seed, List<NamedArray> parameters) {
+    compare("parameter", initialParameters(inputShape, layers, 0), parameters);
     List<NamedArray> slots = new ArrayList<>();
-    int[] shape = inputShape.clone();
-    for (Layer layer : layers) {
-      for (ParameterSpec p : layer.parameters(shape)) {
-        String full = layer.name() + "/" + p.name();
-        parameters.add(new NamedArray(full, p.shape(), p.initializer().initialize(p.shape(),
-            random.split())));
-      }
-      shape = layer.outputShape(shape);
-    }
     for (NamedArray p : parameters) {
       for (String slot : optimizer.slotNames()) {
         slots.add(new NamedArray(p.name() + "/" + slot, p.shape(), new float[p.values().length]));
@@ -64,6 +65,29 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
     }
     return new ModelSpec(name, inputShape, layers, loss, optimizer, seed,
         new ModelState(parameters, slots, 0));
+  }
+
+  /**
+   * The initial parameters of these layers drawn from {@code seed}: each parameter from its
+   * initializer, in state order, from one seeded stream. The same seed gives the same weights on
+   * every backend and JVM.
+   *
+   * @throws IllegalArgumentException naming the layer whose input shape does not fit
+   */
+  public static List<NamedArray> initialParameters(int[] inputShape, List<Layer> layers,
+      long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<NamedArray> parameters = new ArrayList<>();
+    int[] shape = inputShape.clone();
+    for (Layer layer : layers) {
+      for (ParameterSpec p : layer.parameters(shape)) {
+        String full = layer.name() + "/" + p.name();
+        parameters.add(new NamedArray(full, p.shape(),
+            p.initializer().initialize(p.shape(), random.split())));
+      }
+      shape = layer.outputShape(shape);
+    }
+    return parameters;
   }
 
   @Override

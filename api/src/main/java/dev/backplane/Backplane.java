@@ -1,0 +1,418 @@
+package dev.backplane;
+
+import dev.backplane.config.BackplaneConfig;
+import dev.backplane.config.ConfigException;
+import dev.backplane.config.ConfigKey;
+import dev.backplane.config.CoreKeys;
+import dev.backplane.config.Fallback;
+import dev.backplane.spi.Backend;
+import dev.backplane.spi.BackendContext;
+import dev.backplane.spi.BackendProvider;
+import dev.backplane.spi.Executable;
+import dev.backplane.spi.ModelSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * The entry point: discovers backend providers, probes their devices, places models on a device
+ * and compiles them there.
+ *
+ * <p>{@link #create()} reads the configuration from its standard sources and finds providers with
+ * {@link java.util.ServiceLoader}; {@link #builder()} takes configuration and providers directly
+ * (tests, Guice). Thread-safe. Backends are opened lazily, once, on first compile, and closed by
+ * {@link #close()}.
+ */
+public final class Backplane implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger("dev.backplane");
+  private static volatile Backplane global;
+
+  private final BackplaneConfig config;
+  private final Map<String, BackendProvider> providers;
+  private final List<String> discoveryProblems;
+  private final Map<String, Backend> opened = new ConcurrentHashMap<>();
+  private final Map<Device, String> unstable = new ConcurrentHashMap<>();
+  private volatile List<DeviceInfo> probed;
+  private volatile boolean closed;
+
+  private Backplane(BackplaneConfig config, Map<String, BackendProvider> providers,
+      List<String> discoveryProblems) {
+    this.config = config;
+    this.providers = providers;
+    this.discoveryProblems = List.copyOf(discoveryProblems);
+  }
+
+  /**
+   * Reads configuration from its standard sources and discovers providers on the class path.
+   *
+   * @throws ConfigException listing every configuration problem
+   */
+  public static Backplane create() {
+    return builder().build();
+  }
+
+  /**
+   * The process-wide instance used by models compiled without an explicit {@code Backplane};
+   * created on first use from the standard configuration and closed at JVM exit.
+   */
+  public static Backplane global() {
+    Backplane b = global;
+    if (b == null) {
+      synchronized (Backplane.class) {
+        b = global;
+        if (b == null) {
+          b = create();
+          Backplane created = b;
+          Runtime.getRuntime().addShutdownHook(new Thread(created::close, "backplane-shutdown"));
+          global = b;
+        }
+      }
+    }
+    return b;
+  }
+
+  /** A builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The configuration in force. */
+  public BackplaneConfig config() {
+    return config;
+  }
+
+  /** The providers, highest priority first. */
+  public List<BackendProvider> providers() {
+    return List.copyOf(providers.values());
+  }
+
+  /** Problems met while discovering providers (broken jars that were skipped). */
+  public List<String> discoveryProblems() {
+    return discoveryProblems;
+  }
+
+  /** The provider with this id. */
+  public Optional<BackendProvider> provider(String id) {
+    return Optional.ofNullable(providers.get(id));
+  }
+
+  /**
+   * Every device of every provider, probed once (each probe bounded by
+   * {@code backplane.probe.timeout}), with devices marked unstable in this process shown so.
+   *
+   * @throws NoBackendException if there is no provider at all
+   */
+  public List<DeviceInfo> devices() {
+    requireProviders();
+    List<DeviceInfo> list = probed;
+    if (list == null) {
+      synchronized (this) {
+        list = probed;
+        if (list == null) {
+          list = probeAll();
+          probed = list;
+        }
+      }
+    }
+    List<DeviceInfo> view = new ArrayList<>(list.size());
+    for (DeviceInfo d : list) {
+      String why = unstable.get(d.device());
+      view.add(why == null ? d : d.withStatus(DeviceStatus.UNSTABLE, why));
+    }
+    return view;
+  }
+
+  private List<DeviceInfo> probeAll() {
+    java.time.Duration timeout = config.get(CoreKeys.PROBE_TIMEOUT);
+    List<DeviceInfo> all = new ArrayList<>();
+    for (BackendProvider p : providers.values()) {
+      all.addAll(DeviceProber.probe(p, new BackendContext(config, false), timeout));
+    }
+    return List.copyOf(all);
+  }
+
+  /** Forgets the probe results; the next {@link #devices()} probes again. */
+  public void refresh() {
+    probed = null;
+  }
+
+  /**
+   * Marks a device unstable for the rest of this process: placement never chooses it again.
+   *
+   * @param reason what it did wrong, shown in explanations
+   */
+  public void markUnstable(Device device, String reason) {
+    unstable.put(device, reason);
+    LOG.warning("Device " + device + " marked UNSTABLE for this process: " + reason);
+  }
+
+  /** Places by the configuration: {@code backplane.device}, else {@code backplane.backend}. */
+  public Placement place() {
+    return place(configuredPreferences(), config.get(CoreKeys.FALLBACK));
+  }
+
+  /**
+   * Places by an explicit preference list and fallback policy.
+   *
+   * @param preferences device names or short forms, most preferred first; empty means priority
+   * @throws ConfigException for an unknown backend id or malformed device name
+   * @throws PlacementException when nothing usable is found under the policy
+   */
+  public Placement place(List<String> preferences, Fallback fallback) {
+    Objects.requireNonNull(fallback, "fallback");
+    List<String> problems = new ArrayList<>();
+    for (String token : preferences) {
+      String problem = Placer.checkToken(token, providers.keySet());
+      if (problem != null) {
+        problems.add("Invalid device preference: " + problem);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    Placement placement = Placer.place(preferences, fallback, devices(), providers.keySet());
+    if (placement.fellBack()) {
+      LOG.warning("Falling back to " + placement.device() + ": no preferred device is usable.\n"
+          + placement.explain());
+    }
+    return placement;
+  }
+
+  /** The preference list from the configuration. */
+  public List<String> configuredPreferences() {
+    if (config.isSet(CoreKeys.DEVICE)) {
+      return List.of(config.get(CoreKeys.DEVICE));
+    }
+    List<String> backends = config.get(CoreKeys.BACKEND);
+    return backends == null ? List.of() : backends;
+  }
+
+  /**
+   * Compiles a model on a device, opening its backend on first use.
+   *
+   * @throws BackendException if the backend cannot be opened or the device fails
+   * @throws UnsupportedFeatureException if the backend cannot run the model
+   */
+  public Executable compile(ModelSpec spec, Device device) {
+    return backend(device.backend()).compile(spec, device);
+  }
+
+  /**
+   * The opened backend with this id, opening it on first use.
+   *
+   * @throws ConfigException for an unknown id, listing the known ones
+   * @throws BackendException if it cannot be opened
+   */
+  public Backend backend(String id) {
+    if (closed) {
+      throw new IllegalStateException("This Backplane is closed");
+    }
+    BackendProvider provider = providers.get(id);
+    if (provider == null) {
+      throw new ConfigException(List.of("Unknown backend id '" + id + "'. Known backends: "
+          + String.join(", ", providers.keySet())));
+    }
+    return opened.computeIfAbsent(id, k -> open(provider, false));
+  }
+
+  /**
+   * Opens a fresh reference backend (plain CPU kernels, no native library) for canaries, audits
+   * and conformance. The caller closes it.
+   *
+   * @throws NoBackendException if no provider serves as the reference
+   */
+  public Backend openReference() {
+    for (BackendProvider p : providers.values()) {
+      if (p.servesAsReference()) {
+        return open(p, true);
+      }
+    }
+    throw new NoBackendException("No provider serves as the reference CPU backend");
+  }
+
+  private Backend open(BackendProvider provider, boolean reference) {
+    try {
+      return provider.open(new BackendContext(config, reference));
+    } catch (BackplaneException e) {
+      throw e;
+    } catch (RuntimeException | LinkageError e) {
+      throw new BackendException(null, "Backend '" + provider.id() + "' failed to open: "
+          + ProviderDiscovery.describe(e), e);
+    }
+  }
+
+  private void requireProviders() {
+    if (providers.isEmpty()) {
+      throw new NoBackendException(String.join(" ", discoveryProblems));
+    }
+  }
+
+  /**
+   * One line naming every provider with its id, priority and class, e.g. for logs:
+   * {@code Backplane backends: accelerate (priority 100, ...AccelerateProvider)}.
+   */
+  public String summaryLine() {
+    if (providers.isEmpty()) {
+      return "Backplane backends: none (add " + NoBackendException.CPU_ARTIFACT + ")";
+    }
+    return "Backplane backends: " + providers.values().stream()
+        .map(p -> p.id() + " (priority " + p.priority() + ", " + p.getClass().getName() + ")")
+        .collect(Collectors.joining(", "));
+  }
+
+  /** A multi-line dump for bug reports: JVM, OS, configuration, providers, devices. */
+  public String debugEnvironment() {
+    StringBuilder b = new StringBuilder("----------- Backplane environment -----------\n");
+    b.append("Java: ").append(System.getProperty("java.vm.name")).append(' ')
+        .append(System.getProperty("java.version")).append('\n');
+    b.append("OS: ").append(System.getProperty("os.name")).append(' ')
+        .append(System.getProperty("os.version")).append(' ').append(System.getProperty("os.arch"))
+        .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" processors\n");
+    b.append("Configuration:\n");
+    for (ConfigKey<?> key : knownKeys()) {
+      Object value = config.get(key);
+      b.append("  ").append(key.name()).append(" = ").append(value == null ? "(unset)" : value)
+          .append("  [").append(config.sourceOf(key)).append("]\n");
+    }
+    b.append(summaryLine()).append('\n');
+    for (String problem : discoveryProblems) {
+      b.append("Discovery problem: ").append(problem).append('\n');
+    }
+    if (!providers.isEmpty()) {
+      for (DeviceInfo d : devices()) {
+        b.append("Device ").append(d.device()).append(": ").append(d.status()).append(" — ")
+            .append(d.detail()).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  /** The core keys and every provider's keys. */
+  public List<ConfigKey<?>> knownKeys() {
+    return knownKeys(providers.values());
+  }
+
+  private static List<ConfigKey<?>> knownKeys(Iterable<BackendProvider> providers) {
+    Map<String, ConfigKey<?>> keys = new LinkedHashMap<>();
+    CoreKeys.all().forEach(k -> keys.put(k.name(), k));
+    for (BackendProvider p : providers) {
+      p.configKeys().forEach(k -> keys.putIfAbsent(k.name(), k));
+    }
+    return List.copyOf(keys.values());
+  }
+
+  /** Closes every opened backend (and with them their executables). Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    for (Backend b : opened.values()) {
+      try {
+        b.close();
+      } catch (RuntimeException e) {
+        LOG.warning("Closing backend " + b.id() + " failed: " + e);
+      }
+    }
+    opened.clear();
+  }
+
+  /** Builds a {@link Backplane}. */
+  public static final class Builder {
+    private BackplaneConfig config;
+    private final List<BackendProvider> extra = new ArrayList<>();
+    private boolean serviceLoader = true;
+    private ClassLoader classLoader;
+
+    private Builder() {}
+
+    /** Uses this configuration instead of {@link BackplaneConfig#load()}. */
+    public Builder config(BackplaneConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Adds a provider directly, in addition to (or instead of) ServiceLoader discovery. */
+    public Builder addProvider(BackendProvider provider) {
+      extra.add(Objects.requireNonNull(provider, "provider"));
+      return this;
+    }
+
+    /** Whether to discover providers with ServiceLoader (default true); tests turn it off. */
+    public Builder serviceLoader(boolean enabled) {
+      this.serviceLoader = enabled;
+      return this;
+    }
+
+    /** The class loader for ServiceLoader discovery (default: the context class loader). */
+    public Builder classLoader(ClassLoader loader) {
+      this.classLoader = loader;
+      return this;
+    }
+
+    /**
+     * Discovers providers and validates the configuration against every known key and backend
+     * id.
+     *
+     * @throws ConfigException listing every problem
+     * @throws BackplaneException if two providers claim one id
+     */
+    public Backplane build() {
+      BackplaneConfig cfg = config != null ? config : BackplaneConfig.load();
+      List<BackendProvider> found = new ArrayList<>();
+      List<String> problems = new ArrayList<>();
+      if (serviceLoader) {
+        ClassLoader cl = classLoader != null ? classLoader
+            : Thread.currentThread().getContextClassLoader();
+        ProviderDiscovery.Result r = ProviderDiscovery.discover(
+            cl != null ? cl : Backplane.class.getClassLoader());
+        found.addAll(r.providers().values());
+        problems.addAll(r.problems());
+      }
+      found.addAll(extra);
+      ProviderDiscovery.Result result = ProviderDiscovery.validate(found, problems);
+      List<BackendProvider> ranked = new ArrayList<>(result.providers().values());
+      ranked.sort(Comparator.comparingInt(Backplane::priorityOf).reversed()
+          .thenComparing(BackendProvider::id));
+      Map<String, BackendProvider> byId = new LinkedHashMap<>();
+      ranked.forEach(p -> byId.put(p.id(), p));
+
+      cfg.validate(knownKeys(byId.values()));
+      List<String> prefProblems = new ArrayList<>();
+      List<String> prefs = new ArrayList<>();
+      if (cfg.isSet(CoreKeys.BACKEND)) {
+        prefs.addAll(cfg.get(CoreKeys.BACKEND));
+      }
+      if (cfg.isSet(CoreKeys.DEVICE)) {
+        prefs.add(cfg.get(CoreKeys.DEVICE));
+      }
+      if (!byId.isEmpty()) {
+        for (String token : prefs) {
+          String problem = Placer.checkToken(token, byId.keySet());
+          if (problem != null) {
+            prefProblems.add("Invalid backplane.backend/backplane.device: " + problem);
+          }
+        }
+      }
+      if (!prefProblems.isEmpty()) {
+        throw new ConfigException(prefProblems);
+      }
+      Backplane backplane = new Backplane(cfg, byId, result.problems());
+      LOG.fine(backplane.summaryLine());
+      return backplane;
+    }
+  }
+
+  private static int priorityOf(BackendProvider p) {
+    try {
+      return p.priority();
+    } catch (RuntimeException e) {
+      return Integer.MIN_VALUE;
+    }
+  }
+}

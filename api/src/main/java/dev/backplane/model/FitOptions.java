@@ -1,0 +1,131 @@
+package dev.backplane.model;
+
+import dev.backplane.tensor.Tensor;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The options of {@link Sequential#fit}, with Keras's names and defaults: 1 epoch, batch size 32,
+ * shuffled, no validation, verbose {@code auto}. Build with {@link #builder()}. Immutable.
+ *
+ * @param epochs number of epochs, ≥ 0
+ * @param batchSize samples per step, ≥ 1
+ * @param shuffle whether to shuffle the training samples each epoch (seeded)
+ * @param validationSplit fraction of the samples, taken from the end before shuffling, held out
+ *     for validation, in {@code [0, 1)}
+ * @param validationX validation inputs, or {@code null}
+ * @param validationY validation labels, or {@code null}
+ * @param callbacks callbacks, in order
+ * @param verbosity how much to print
+ * @param output where progress goes
+ */
+public record FitOptions(int epochs, int batchSize, boolean shuffle, double validationSplit,
+    Tensor validationX, Tensor validationY, List<Callback> callbacks, Verbosity verbosity,
+    PrintStream output) {
+
+  /** Validates every option and reports the first bad one by name. */
+  public FitOptions {
+    if (epochs < 0) {
+      throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+    }
+    if (!(validationSplit >= 0 && validationSplit < 1)) {
+      throw new IllegalArgumentException("validation_split must be in [0, 1), got "
+          + validationSplit);
+    }
+    if ((validationX == null) != (validationY == null)) {
+      throw new IllegalArgumentException("validation_data needs both x and y");
+    }
+    if (validationX != null && validationSplit > 0) {
+      throw new IllegalArgumentException(
+          "Give validation_split or validation_data, not both");
+    }
+    callbacks = List.copyOf(callbacks);
+    java.util.Objects.requireNonNull(verbosity, "verbosity");
+    java.util.Objects.requireNonNull(output, "output");
+  }
+
+  /** A builder with Keras's defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds {@link FitOptions}. */
+  public static final class Builder {
+    private int epochs = 1;
+    private int batchSize = 32;
+    private boolean shuffle = true;
+    private double validationSplit;
+    private Tensor validationX;
+    private Tensor validationY;
+    private final List<Callback> callbacks = new ArrayList<>();
+    private Verbosity verbosity = Verbosity.AUTO;
+    private PrintStream output = System.out;
+
+    private Builder() {}
+
+    /** Number of epochs (default 1). */
+    public Builder epochs(int epochs) {
+      this.epochs = epochs;
+      return this;
+    }
+
+    /** Samples per step (default 32). */
+    public Builder batchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /** Whether to shuffle each epoch (default true). */
+    public Builder shuffle(boolean shuffle) {
+      this.shuffle = shuffle;
+      return this;
+    }
+
+    /** Fraction held out for validation, from the end of the data (default 0). */
+    public Builder validationSplit(double fraction) {
+      this.validationSplit = fraction;
+      return this;
+    }
+
+    /** Explicit validation data. */
+    public Builder validationData(Tensor x, Tensor y) {
+      this.validationX = x;
+      this.validationY = y;
+      return this;
+    }
+
+    /** Adds callbacks. */
+    public Builder callbacks(Callback... more) {
+      callbacks.addAll(List.of(more));
+      return this;
+    }
+
+    /** How much to print (default {@link Verbosity#AUTO}). */
+    public Builder verbose(Verbosity verbosity) {
+      this.verbosity = verbosity;
+      return this;
+    }
+
+    /** Keras's numeric verbose: 0, 1 or 2. */
+    public Builder verbose(int level) {
+      this.verbosity = Verbosity.of(level);
+      return this;
+    }
+
+    /** Where progress is printed (default {@code System.out}). */
+    public Builder output(PrintStream output) {
+      this.output = output;
+      return this;
+    }
+
+    /** Validates and builds. */
+    public FitOptions build() {
+      return new FitOptions(epochs, batchSize, shuffle, validationSplit, validationX, validationY,
+          callbacks, verbosity, output);
+    }
+  }
+}

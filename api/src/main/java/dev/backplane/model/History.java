@@ -1,0 +1,101 @@
+package dev.backplane.model;
+
+import dev.backplane.Device;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link Sequential#fit} returns, as Keras's {@code History}: per-epoch values of every
+ * metric by key ({@code loss}, {@code accuracy}, {@code val_loss}, ...), plus which device ran
+ * which steps.
+ */
+public final class History {
+  /**
+   * A run of training steps on one device.
+   *
+   * @param device the device
+   * @param firstEpoch 0-based epoch of the first step
+   * @param firstStep 0-based global step index of the first step
+   * @param steps number of steps in the run
+   * @param reason why training moved to this device ({@code "placement"} for the first run)
+   */
+  public record DeviceRun(Device device, int firstEpoch, long firstStep, long steps,
+      String reason) {}
+
+  private final Map<String, List<Double>> values = new LinkedHashMap<>();
+  private final List<MutableRun> deviceRuns = new ArrayList<>();
+  private int epochs;
+
+  void addEpoch(Map<String, Double> logs) {
+    for (Map.Entry<String, Double> e : logs.entrySet()) {
+      values.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+    }
+    epochs++;
+  }
+
+  /** A run being counted; counting a step allocates nothing. */
+  private static final class MutableRun {
+    final Device device;
+    final int firstEpoch;
+    final long firstStep;
+    final String reason;
+    long steps;
+
+    MutableRun(Device device, int firstEpoch, long firstStep, String reason) {
+      this.device = device;
+      this.firstEpoch = firstEpoch;
+      this.firstStep = firstStep;
+      this.reason = reason;
+    }
+  }
+
+  void startRun(Device device, int epoch, long step, String reason) {
+    deviceRuns.add(new MutableRun(device, epoch, step, reason));
+  }
+
+  void countStep() {
+    deviceRuns.get(deviceRuns.size() - 1).steps++;
+  }
+
+  /** Every metric's per-epoch values, by Keras key; unmodifiable. */
+  public Map<String, List<Double>> history() {
+    Map<String, List<Double>> copy = new LinkedHashMap<>();
+    values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+    return Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * The per-epoch values of one metric.
+   *
+   * @throws IllegalArgumentException naming the known keys
+   */
+  public List<Double> get(String key) {
+    List<Double> v = values.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("No metric '" + key + "' in history; have "
+          + values.keySet());
+    }
+    return List.copyOf(v);
+  }
+
+  /** The last epoch's value of a metric. */
+  public double last(String key) {
+    List<Double> v = get(key);
+    return v.get(v.size() - 1);
+  }
+
+  /** Number of completed epochs. */
+  public int epochs() {
+    return epochs;
+  }
+
+  /** Which device ran which steps, in order; more than one entry after a failover. */
+  public List<DeviceRun> deviceRuns() {
+    return deviceRuns.stream()
+        .map(r -> new DeviceRun(r.device, r.firstEpoch, r.firstStep, r.steps, r.reason))
+        .toList();
+  }
+}

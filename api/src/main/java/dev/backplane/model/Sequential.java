@@ -1,0 +1,611 @@
+package dev.backplane.model;
+
+import dev.backplane.BackendException;
+import dev.backplane.Backplane;
+import dev.backplane.Candidate;
+import dev.backplane.DeviceInfo;
+import dev.backplane.Placement;
+import dev.backplane.UnsupportedFeatureException;
+import dev.backplane.config.BackplaneConfig;
+import dev.backplane.config.CoreKeys;
+import dev.backplane.config.Fallback;
+import dev.backplane.optimizer.Optimizer;
+import dev.backplane.optimizer.Optimizers;
+import dev.backplane.spi.Executable;
+import dev.backplane.spi.ModelSpec;
+import dev.backplane.spi.ModelState;
+import dev.backplane.spi.NamedArray;
+import dev.backplane.tensor.Tensor;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Logger;
+
+/**
+ * A Keras-style sequential model: a stack of layers with a fixed per-sample input shape.
+ *
+ * <pre>{@code
+ * Sequential model = new Sequential(new int[] {10},
+ *     new Dense(128, "relu"), new Dense(1, "sigmoid"));
+ * model.compile("adam", "binary_crossentropy", "accuracy");
+ * History history = model.fit(x, y, 10, 32);
+ * }</pre>
+ *
+ * <p>{@code compile} places the model on a device (see {@link Backplane#place()}) and compiles it
+ * there; {@code fit} runs Keras's training loop in the api (epochs, seeded shuffling, batching,
+ * callbacks, progress), calling the backend once per batch. Initial weights come from the seed
+ * ({@code backplane.seed} or {@link CompileOptions#seed()}), so every backend starts from the same
+ * weights and sees the same batches.
+ *
+ * <p>Threading: {@link #predict} may be called from many threads at once, also while another
+ * thread runs {@link #fit} (each call sees the weights between two steps); a second {@code fit} on
+ * a model that is fitting fails fast.
+ */
+public final class Sequential implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger("dev.backplane");
+  private static final int DEFAULT_BATCH = 32;
+
+  private final String name;
+  private final int[] inputShape;
+  private final List<Layer> layers = new ArrayList<>();
+  private final ReentrantReadWriteLock stepLock = new ReentrantReadWriteLock();
+  private final AtomicBoolean fitting = new AtomicBoolean();
+
+  private List<NamedArray> pendingWeights;
+  private CompileOptions options;
+  private Backplane backplane;
+  private Placement placement;
+  private ModelSpec spec;
+  private List<Metric> metrics;
+  private List<String> metricKeys;
+  private volatile Executable executable;
+  private volatile boolean stopRequested;
+  private volatile PrintStream output = System.out;
+
+  /**
+   * A model named {@code sequential}.
+   *
+   * @param inputShape per-sample input shape, e.g. {@code {10}}
+   * @param layers the layers, in order
+   * @throws IllegalArgumentException naming the layer whose input does not fit
+   */
+  public Sequential(int[] inputShape, Layer... layers) {
+    this("sequential", inputShape, layers);
+  }
+
+  /**
+   * A named model.
+   *
+   * @throws IllegalArgumentException naming the layer whose input does not fit
+   */
+  public Sequential(String name, int[] inputShape, Layer... layers) {
+    this.name = Objects.requireNonNull(name, "name");
+    if (inputShape == null || inputShape.length == 0) {
+      throw new IllegalArgumentException("Sequential needs an input shape, e.g. new int[] {10}");
+    }
+    for (int d : inputShape) {
+      if (d < 1) {
+        throw new IllegalArgumentException("Input shape " + Shapes.tuple(inputShape)
+            + " has a dimension < 1");
+      }
+    }
+    this.inputShape = inputShape.clone();
+    for (Layer layer : layers) {
+      add(layer);
+    }
+  }
+
+  /**
+   * Appends a layer, naming it if it has no name ({@code dense}, {@code dense_1}, ...).
+   *
+   * @throws IllegalArgumentException if the name is taken or the layer does not fit its input
+   * @throws IllegalStateException once the model is compiled
+   */
+  public synchronized Sequential add(Layer layer) {
+    Objects.requireNonNull(layer, "layer");
+    if (executable != null) {
+      throw new IllegalStateException("Cannot add layers to model '" + name + "' after compile()");
+    }
+    Set<String> taken = new HashSet<>();
+    layers.forEach(l -> taken.add(l.name()));
+    Layer named = layer;
+    if (layer.name() == null) {
+      String base = layer.kerasClass().toLowerCase(java.util.Locale.ROOT);
+      String candidate = base;
+      for (int i = 1; taken.contains(candidate); i++) {
+        candidate = base + "_" + i;
+      }
+      named = layer.withName(candidate);
+    } else if (taken.contains(layer.name())) {
+      throw new IllegalArgumentException("Model '" + name + "' already has a layer named '"
+          + layer.name() + "'; layer names must be unique");
+    }
+    named.outputShape(currentOutputShape());
+    layers.add(named);
+    pendingWeights = null;
+    return this;
+  }
+
+  private int[] currentOutputShape() {
+    int[] shape = inputShape;
+    for (Layer l : layers) {
+      shape = l.outputShape(shape);
+    }
+    return shape;
+  }
+
+  /** The model's name. */
+  public String name() {
+    return name;
+  }
+
+  /** The layers with their assigned names. */
+  public synchronized List<Layer> layers() {
+    return List.copyOf(layers);
+  }
+
+  /** Per-sample input shape. */
+  public int[] inputShape() {
+    return inputShape.clone();
+  }
+
+  /** Per-sample output shape. */
+  public synchronized int[] outputShape() {
+    return currentOutputShape();
+  }
+
+  /** Number of trainable parameters. */
+  public synchronized long countParams() {
+    long n = 0;
+    int[] shape = inputShape;
+    for (Layer l : layers) {
+      for (var p : l.parameters(shape)) {
+        n += p.size();
+      }
+      shape = l.outputShape(shape);
+    }
+    return n;
+  }
+
+  /** Keras's summary table: layer, output shape, parameters, totals. */
+  public synchronized String summary() {
+    return Summary.render(name, inputShape, layers);
+  }
+
+  // ---------------------------------------------------------------- compile
+
+  /** {@code compile(optimizer, loss, metrics)} with Keras objects. */
+  public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
+    compile(CompileOptions.builder().optimizer(optimizer).loss(loss).metrics(metrics).build());
+  }
+
+  /** {@code compile("adam", "binary_crossentropy", "accuracy")} with Keras names. */
+  public void compile(String optimizer, String loss, String... metrics) {
+    compile(CompileOptions.builder().optimizer(Optimizers.of(optimizer)).loss(Loss.of(loss))
+        .metrics(metrics).build());
+  }
+
+  /**
+   * Places and compiles the model. Compiling again keeps the current weights and resets the
+   * optimizer, as in Keras. On failure the model is left as it was.
+   *
+   * @throws IllegalArgumentException for a loss or metric that does not fit the model
+   * @throws dev.backplane.PlacementException when no device is usable under the policy
+   * @throws UnsupportedFeatureException if no allowed backend can run the model
+   */
+  public synchronized void compile(CompileOptions opts) {
+    Objects.requireNonNull(opts, "opts");
+    if (fitting.get()) {
+      throw new IllegalStateException("Cannot compile model '" + name + "' while it is fitting");
+    }
+    if (layers.isEmpty()) {
+      throw new IllegalStateException("Model '" + name + "' has no layers; add at least one");
+    }
+    int outputs = Shapes.size(currentOutputShape());
+    if (opts.loss().sparseLabels() && outputs < 2) {
+      throw new IllegalArgumentException("sparse_categorical_crossentropy needs at least 2"
+          + " outputs (one per class) but model '" + name + "' has " + outputs);
+    }
+    List<Metric> resolved = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (Metric m : opts.metrics()) {
+      resolved.add(m.resolve(opts.loss(), outputs));
+      keys.add(m.kerasName());
+    }
+    Backplane bp = opts.backplane() != null ? opts.backplane() : Backplane.global();
+    long seed = opts.seed() != null ? opts.seed() : bp.config().get(CoreKeys.SEED);
+    List<NamedArray> params = executable != null ? executable.snapshot().parameters()
+        : pendingWeights != null ? pendingWeights
+        : ModelSpec.initialParameters(inputShape, layers, seed);
+    ModelSpec newSpec = ModelSpec.withParameters(name, inputShape, layers, opts.loss(),
+        opts.optimizer(), seed, params);
+    List<String> prefs = opts.preferences().isEmpty() ? bp.configuredPreferences()
+        : opts.preferences();
+    Fallback fallback = opts.fallback() != null ? opts.fallback()
+        : bp.config().get(CoreKeys.FALLBACK);
+    Placement chosen = bp.place(prefs, fallback);
+    CompiledOn compiled = compileOn(bp, newSpec, chosen);
+
+    Executable old = executable;
+    this.options = opts;
+    this.backplane = bp;
+    this.spec = newSpec;
+    this.metrics = List.copyOf(resolved);
+    this.metricKeys = List.copyOf(keys);
+    this.placement = compiled.placement;
+    this.executable = compiled.executable;
+    this.pendingWeights = null;
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  private record CompiledOn(Placement placement, Executable executable) {}
+
+  /** Compiles on the placed device; if that backend refuses or fails, falls back when allowed. */
+  private CompiledOn compileOn(Backplane bp, ModelSpec s, Placement p) {
+    try {
+      return new CompiledOn(p, bp.compile(s, p.device()));
+    } catch (UnsupportedFeatureException | BackendException e) {
+      if (p.fallback() == Fallback.NONE || p.device().type().equals(dev.backplane.DeviceType.CPU)
+          && p.fellBack()) {
+        throw e;
+      }
+      Placement cpu;
+      try {
+        cpu = bp.place(List.of("cpu"), Fallback.NONE);
+      } catch (RuntimeException noCpu) {
+        e.addSuppressed(noCpu);
+        throw e;
+      }
+      if (cpu.device().equals(p.device())) {
+        throw e;
+      }
+      List<Candidate> lines = new ArrayList<>(p.candidates());
+      lines.replaceAll(c -> c.device().equals(p.device())
+          ? new Candidate(c.info(), Candidate.Verdict.REJECTED, "compile failed: " + e.getMessage())
+          : c);
+      DeviceInfo fb = cpu.chosen();
+      lines.add(new Candidate(fb, Candidate.Verdict.FALLBACK, "the preferred device could not"
+          + " compile the model (backplane.fallback=cpu); " + fb.status() + ": " + fb.detail()));
+      Placement amended = new Placement(fb, p.preferences(), p.fallback(), lines);
+      LOG.warning("Model '" + name + "' falls back to " + fb.device() + ": " + e.getMessage());
+      return new CompiledOn(amended, bp.compile(s, fb.device()));
+    }
+  }
+
+  /** Whether {@code compile} has run. */
+  public boolean isCompiled() {
+    return executable != null;
+  }
+
+  /** The placement of the last compile, with its explanation. */
+  public Placement placement() {
+    requireCompiled();
+    return placement;
+  }
+
+  /** The device the model runs on. */
+  public dev.backplane.Device device() {
+    return requireCompiled().device();
+  }
+
+  /** The compiled optimizer. */
+  public Optimizer optimizer() {
+    requireCompiled();
+    return options.optimizer();
+  }
+
+  /** The compiled loss. */
+  public Loss loss() {
+    requireCompiled();
+    return options.loss();
+  }
+
+  /** The compiled metrics, as given (e.g. {@code ACCURACY}, not its resolution). */
+  public List<Metric> metrics() {
+    requireCompiled();
+    return options.metrics();
+  }
+
+  /** The seed in use. */
+  public long seed() {
+    requireCompiled();
+    return spec.seed();
+  }
+
+  /** The compiled spec (what the backend was given). */
+  public ModelSpec spec() {
+    requireCompiled();
+    return spec;
+  }
+
+  /** The Backplane the model was compiled with. */
+  public Backplane backplane() {
+    requireCompiled();
+    return backplane;
+  }
+
+  private Executable requireCompiled() {
+    Executable e = executable;
+    if (e == null) {
+      throw new IllegalStateException("You must compile your model before training/testing. Use"
+          + " `model.compile(optimizer, loss)`.");
+    }
+    return e;
+  }
+
+  // ---------------------------------------------------------------- fit
+
+  /** {@code fit(x, y, epochs=..., batch_size=...)} with Keras's other defaults. */
+  public History fit(Tensor x, Tensor y, int epochs, int batchSize) {
+    return fit(x, y, FitOptions.builder().epochs(epochs).batchSize(batchSize).build());
+  }
+
+  /**
+   * Trains the model, as Keras's {@code fit}.
+   *
+   * @throws IllegalArgumentException for bad data, before any step runs
+   * @throws IllegalStateException if not compiled or already fitting
+   */
+  public History fit(Tensor x, Tensor y, FitOptions opts) {
+    requireCompiled();
+    if (!fitting.compareAndSet(false, true)) {
+      throw new IllegalStateException("fit() is already running on model '" + name
+          + "'; wait for it to finish or train another model");
+    }
+    try {
+      return new TrainingLoop(this, x, y, opts).run();
+    } finally {
+      fitting.set(false);
+      stopRequested = false;
+    }
+  }
+
+  /** Whether {@link #fit} is running. */
+  public boolean isFitting() {
+    return fitting.get();
+  }
+
+  /** Asks a running {@link #fit} to stop after the current batch (Keras's {@code stop_training}). */
+  public void stopTraining() {
+    stopRequested = true;
+  }
+
+  boolean stopRequested() {
+    return stopRequested;
+  }
+
+  void clearStop() {
+    stopRequested = false;
+  }
+
+  /** Where the running {@code fit} prints (for callbacks); {@code System.out} otherwise. */
+  public PrintStream output() {
+    return output;
+  }
+
+  void output(PrintStream out) {
+    this.output = out;
+  }
+
+  List<Metric> resolvedMetrics() {
+    return metrics;
+  }
+
+  List<String> metricKeys() {
+    return metricKeys;
+  }
+
+  /** One training step under the step lock. */
+  double trainStep(Tensor x, Tensor y, float[] out) {
+    stepLock.writeLock().lock();
+    try {
+      return executable.trainStep(x, y, out);
+    } finally {
+      stepLock.writeLock().unlock();
+    }
+  }
+
+  double evaluateStep(Tensor x, Tensor y, float[] out) {
+    stepLock.writeLock().lock();
+    try {
+      return executable.evaluateStep(x, y, out);
+    } finally {
+      stepLock.writeLock().unlock();
+    }
+  }
+
+  void checkInput(Tensor x, String what) {
+    DataChecks.checkInput(x, inputShape, layers.get(0), what);
+  }
+
+  // ---------------------------------------------------------------- evaluate / predict
+
+  /** {@code evaluate(x, y)} with batch size 32: the loss and metrics by Keras key. */
+  public Map<String, Double> evaluate(Tensor x, Tensor y) {
+    return evaluate(x, y, DEFAULT_BATCH);
+  }
+
+  /**
+   * Evaluates loss and metrics in inference mode.
+   *
+   * @throws IllegalArgumentException for bad data
+   */
+  public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) {
+    requireCompiled();
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+    }
+    checkInput(x, "x");
+    DataChecks.checkFinite(x, "x");
+    DataChecks.checkLabels(y, options.loss(), Shapes.size(currentOutputShape()), x.rows(), "y");
+    if (x.rows() == 0) {
+      throw new IllegalArgumentException("evaluate() got empty data: x has 0 samples");
+    }
+    return new Evaluator(this, batchSize).evaluate(x, y, "");
+  }
+
+  /** {@code predict(x)} with batch size 32. */
+  public Tensor predict(Tensor x) {
+    return predict(x, DEFAULT_BATCH);
+  }
+
+  /**
+   * Runs the model in inference mode, batch by batch. Thread-safe.
+   *
+   * @return outputs shaped {@code (n, outputShape...)}
+   */
+  public Tensor predict(Tensor x, int batchSize) {
+    Executable exe = requireCompiled();
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+    }
+    checkInput(x, "x");
+    int[] outShape = currentOutputShape();
+    int outSize = Shapes.size(outShape);
+    int n = x.rows();
+    float[] result = new float[n * outSize];
+    float[] buffer = new float[Math.min(batchSize, Math.max(n, 1)) * outSize];
+    stepLock.readLock().lock();
+    try {
+      for (int start = 0; start < n; start += batchSize) {
+        int rows = Math.min(batchSize, n - start);
+        exe.predict(x.rows(start, start + rows), buffer);
+        System.arraycopy(buffer, 0, result, start * outSize, rows * outSize);
+      }
+    } finally {
+      stepLock.readLock().unlock();
+    }
+    int[] shape = new int[outShape.length + 1];
+    shape[0] = n;
+    System.arraycopy(outShape, 0, shape, 1, outShape.length);
+    return Tensor.wrap(result, shape);
+  }
+
+  // ---------------------------------------------------------------- weights and state
+
+  /** The parameters ({@code <layer>/kernel}, {@code <layer>/bias}, ...) as host copies. */
+  public synchronized List<NamedArray> getWeights() {
+    if (executable != null) {
+      stepLock.readLock().lock();
+      try {
+        return executable.snapshot().parameters();
+      } finally {
+        stepLock.readLock().unlock();
+      }
+    }
+    if (pendingWeights != null) {
+      return new ModelState(pendingWeights, List.of(), 0).copy().parameters();
+    }
+    return ModelSpec.initialParameters(inputShape, layers,
+        BackplaneConfig.load().get(CoreKeys.SEED));
+  }
+
+  /**
+   * Replaces the parameters, keeping the optimizer state. Validated by name and shape first;
+   * on error nothing changes.
+   *
+   * @throws IllegalArgumentException naming the first mismatch
+   */
+  public synchronized void setWeights(List<NamedArray> weights) {
+    List<NamedArray> expected = ModelSpec.initialParameters(inputShape, layers, 0);
+    checkSameArrays(expected, weights);
+    List<NamedArray> copy = new ModelState(weights, List.of(), 0).copy().parameters();
+    if (executable == null) {
+      pendingWeights = copy;
+      return;
+    }
+    stepLock.writeLock().lock();
+    try {
+      ModelState now = executable.snapshot();
+      executable.restore(new ModelState(copy, now.slots(), now.iterations()));
+    } finally {
+      stepLock.writeLock().unlock();
+    }
+  }
+
+  private void checkSameArrays(List<NamedArray> expected, List<NamedArray> given) {
+    if (given.size() != expected.size()) {
+      throw new IllegalArgumentException("Model '" + name + "' has " + expected.size()
+          + " weight arrays " + expected.stream().map(NamedArray::name).toList() + " but "
+          + given.size() + " were given");
+    }
+    for (int i = 0; i < expected.size(); i++) {
+      NamedArray e = expected.get(i);
+      NamedArray g = given.get(i);
+      if (!e.name().equals(g.name()) || !java.util.Arrays.equals(e.shape(), g.shape())) {
+        throw new IllegalArgumentException("Weight " + i + " of model '" + name + "' is "
+            + e + " but " + g + " was given");
+      }
+    }
+  }
+
+  /**
+   * The full training state: parameters, optimizer slots and iteration count. Before compile,
+   * the parameters with no optimizer state.
+   */
+  public synchronized ModelState getState() {
+    if (executable == null) {
+      return new ModelState(getWeights(), List.of(), 0);
+    }
+    stepLock.readLock().lock();
+    try {
+      return executable.snapshot();
+    } finally {
+      stepLock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Restores a full training state taken with {@link #getState()} (possibly on another backend),
+   * so {@code fit} resumes exactly. Before compile only states without optimizer slots are
+   * accepted.
+   *
+   * @throws IllegalArgumentException if the state does not fit the model; nothing changes
+   */
+  public synchronized void setState(ModelState state) {
+    if (executable == null) {
+      if (!state.slots().isEmpty()) {
+        throw new IllegalStateException("Compile model '" + name + "' before restoring optimizer"
+            + " state into it");
+      }
+      setWeights(state.parameters());
+      return;
+    }
+    spec.checkCompatible(state);
+    stepLock.writeLock().lock();
+    try {
+      executable.restore(state.copy());
+    } finally {
+      stepLock.writeLock().unlock();
+    }
+  }
+
+  /** The compiled executable (for the trust machinery and conformance tests). */
+  public Executable executable() {
+    return requireCompiled();
+  }
+
+  /** Releases the compiled executable. The model can be compiled again. */
+  @Override
+  public synchronized void close() {
+    Executable e = executable;
+    if (e != null) {
+      pendingWeights = e.snapshot().parameters();
+      executable = null;
+      e.close();
+    }
+  }
+
+  Map<String, Double> emptyLogs() {
+    return new LinkedHashMap<>();
+  }
+}

@@ -1,0 +1,63 @@
+package dev.backplane.cli;
+
+import dev.backplane.BackplaneException;
+import dev.backplane.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code backplane}: list devices, train the reference model, run benchmarks. Exit codes: 0 ok,
+ * 2 usage or configuration error, 1 runtime failure.
+ */
+@Command(name = "backplane", mixinStandardHelpOptions = true, version = "backplane 0.1.0",
+    description = "Train Keras-style models on the best device this machine has.",
+    subcommands = {DevicesCommand.class, TrainCommand.class, BenchCommand.class})
+public final class Main implements Runnable {
+  /** Exit code for usage and configuration errors. */
+  public static final int USAGE = 2;
+  /** Exit code for runtime failures. */
+  public static final int FAILURE = 1;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "Missing command: devices, train or bench");
+  }
+
+  /** Runs the CLI and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns its exit code (tests call this). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExitCodeExceptionMapper(Main::exitCode);
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      line.getErr().println(message(e));
+      return exitCode(e);
+    });
+    return cli.execute(args);
+  }
+
+  private static String message(Throwable e) {
+    if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+      return "error: " + e.getMessage();
+    }
+    if (e instanceof BackplaneException) {
+      return "error: " + e.getMessage();
+    }
+    return "error: " + e;
+  }
+
+  static int exitCode(Throwable e) {
+    if (e instanceof ConfigException || e instanceof IllegalArgumentException
+        || e instanceof CommandLine.ParameterException) {
+      return USAGE;
+    }
+    return FAILURE;
+  }
+}
