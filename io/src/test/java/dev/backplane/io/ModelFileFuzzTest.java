@@ -3,9 +3,12 @@ package dev.backplane.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.backplane.Backplane;
 import dev.backplane.io.Mutator.Mutant;
 import dev.backplane.io.safetensors.Safetensors;
 import dev.backplane.io.safetensors.SafetensorsContent;
+import dev.backplane.io.testing.MiniProvider;
+import dev.backplane.model.Sequential;
 import dev.backplane.spi.NamedArray;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,20 +19,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Feeds hundreds of seeded mutants of a valid model file to the loader: each must either load
- * as a consistent model or be rejected with {@link ModelFileException}; any other exception, or
- * a slow case, fails the test with the seed and the mutation.
+ * as a consistent model (and build into a compiled {@link Sequential}) or be rejected with
+ * {@link ModelFileException}; any other exception, or a slow case, fails the test with the seed
+ * and the mutation.
  */
 class ModelFileFuzzTest {
   private static final long SEED = Long.getLong("backplane.fuzz.seed", 20240611L);
   private static final int CASES = Integer.getInteger("backplane.fuzz.cases", 600);
 
   @TempDir Path dir;
+
+  private final Backplane backplane = MiniProvider.backplane("mini");
+
+  @AfterEach
+  void close() {
+    backplane.close();
+  }
 
   @Test
   @Timeout(value = 600, unit = TimeUnit.SECONDS)
@@ -50,6 +62,9 @@ class ModelFileFuzzTest {
       try {
         SavedModel model = ModelFileFormat.read(file);
         assertConsistent(model);
+        try (Sequential built = SavedModels.toSequential(file, model, backplane)) {
+          assertThat(built.getWeights()).isEqualTo(model.parameters());
+        }
         loaded++;
       } catch (ModelFileException e) {
         assertThat(e.getMessage()).startsWith(file + ": ");

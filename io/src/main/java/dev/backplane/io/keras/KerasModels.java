@@ -1,12 +1,15 @@
 package dev.backplane.io.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.backplane.Backplane;
 import dev.backplane.io.ModelConfig;
 import dev.backplane.io.ModelFileException;
 import dev.backplane.io.SafeJson;
 import dev.backplane.io.SavedModel;
+import dev.backplane.io.SavedModels;
 import dev.backplane.io.TrainingConfig;
 import dev.backplane.model.Layer;
+import dev.backplane.model.Sequential;
 import dev.backplane.spi.NamedArray;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Group;
@@ -20,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.logging.Logger;
 
 /**
  * Imports Keras Sequential models, read with jhdf (pure Java, no native HDF5):
@@ -45,7 +49,46 @@ public final class KerasModels {
       '\n'};
   private static final byte[] ZIP_SIGNATURE = {'P', 'K', 3, 4};
 
+  private static final Logger LOG = Logger.getLogger("dev.backplane");
+
   private KerasModels() {}
+
+  /**
+   * Imports a full Keras model ({@code .h5} from {@code model.save}, or {@code .keras}) as a
+   * {@link Sequential} with the Keras weights, compiled when the file's training config maps
+   * exactly (placed through {@link Backplane#global()}'s configuration). Import notes are logged
+   * at INFO; use {@link #read(Path)} to get them.
+   *
+   * @throws ModelFileException naming the file and what is wrong or unsupported
+   */
+  public static Sequential load(Path file) {
+    return build(file, read(file), null);
+  }
+
+  /**
+   * Imports an architecture JSON with its {@code save_weights} file; see {@link #read(Path,
+   * Path)} and {@link #load(Path)}.
+   */
+  public static Sequential load(Path architectureJson, Path weights) {
+    return build(architectureJson, read(architectureJson, weights), null);
+  }
+
+  /**
+   * Builds the {@link Sequential} of an imported model; notes are logged at INFO.
+   *
+   * @param file the file it was read from, for messages
+   *
+   * @param backplane where to compile (if the model has a training config), or {@code null} for
+   *     {@link Backplane#global()}
+   */
+  public static Sequential toSequential(Path file, ImportedModel imported, Backplane backplane) {
+    return build(file, imported, backplane);
+  }
+
+  private static Sequential build(Path file, ImportedModel imported, Backplane backplane) {
+    imported.notes().forEach(n -> LOG.info(file + ": " + n));
+    return SavedModels.toSequential(file, imported.model(), backplane);
+  }
 
   /**
    * Reads a full Keras model: an HDF5 file from {@code model.save("m.h5")} or a {@code .keras}

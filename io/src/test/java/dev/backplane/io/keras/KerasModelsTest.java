@@ -3,11 +3,14 @@ package dev.backplane.io.keras;
 import static dev.backplane.io.keras.KerasFiles.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.backplane.Backplane;
 import dev.backplane.io.ModelFileException;
 import dev.backplane.io.SavedModel;
 import dev.backplane.io.TrainingConfig;
 import dev.backplane.io.keras.KerasFiles.LayerWeights;
+import dev.backplane.io.testing.MiniProvider;
 import dev.backplane.model.Activation;
 import dev.backplane.model.ActivationLayer;
 import dev.backplane.model.Dense;
@@ -16,9 +19,11 @@ import dev.backplane.model.Flatten;
 import dev.backplane.model.Initializer;
 import dev.backplane.model.Loss;
 import dev.backplane.model.Metric;
+import dev.backplane.model.Sequential;
 import dev.backplane.optimizer.Adam;
 import dev.backplane.optimizer.SGD;
 import dev.backplane.spi.NamedArray;
+import dev.backplane.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +85,51 @@ class KerasModelsTest {
     assertThat(m.training()).contains(new TrainingConfig(new Adam(0.0010000000474974513,
         0.8999999761581421, 0.9990000128746033, 1e-7), Loss.CATEGORICAL_CROSSENTROPY,
         List.of(Metric.ACCURACY)));
+  }
+
+  @Test
+  void theImportedModelComputesWhatKerasComputes() {
+    Path file = h5Model(KerasConfigs.keras26(), KerasConfigs.TRAINING_26);
+    float[] x = {0.5f, -1, 2, 0.25f, -0.5f, 1, 0, 3};
+    double[][] expected = new double[2][];
+    for (int r = 0; r < 2; r++) {
+      double[] h = new double[8];
+      for (int j = 0; j < 8; j++) {
+        double z = B1[j];
+        for (int i = 0; i < 4; i++) {
+          z += x[r * 4 + i] * K1[i][j];
+        }
+        z = Math.max(z, 0); // relu; dropout is the identity in inference
+        h[j] = z > 0 ? z : 0.2 * z; // LeakyReLU(0.2)
+      }
+      double[] o = new double[3];
+      double sum = 0;
+      for (int j = 0; j < 3; j++) {
+        double z = B2[j];
+        for (int i = 0; i < 8; i++) {
+          z += h[i] * K2[i][j];
+        }
+        o[j] = z;
+      }
+      double max = Math.max(o[0], Math.max(o[1], o[2]));
+      for (int j = 0; j < 3; j++) {
+        o[j] = Math.exp(o[j] - max);
+        sum += o[j];
+      }
+      for (int j = 0; j < 3; j++) {
+        o[j] /= sum;
+      }
+      expected[r] = o;
+    }
+    try (Backplane bp = MiniProvider.backplane("mini");
+        Sequential model = KerasModels.toSequential(file, KerasModels.read(file), bp)) {
+      assertThat(model.isCompiled()).isTrue();
+      assertThat(model.optimizer()).isInstanceOf(Adam.class);
+      float[] y = model.predict(Tensor.of(x, 2, 4)).toArray();
+      for (int i = 0; i < 6; i++) {
+        assertThat((double) y[i]).isCloseTo(expected[i / 3][i % 3], within(1e-6));
+      }
+    }
   }
 
   @Test
