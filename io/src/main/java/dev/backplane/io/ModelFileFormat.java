@@ -19,26 +19,10 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Backplane's model file, version {@value #VERSION}: one safetensors file whose
- * {@code __metadata__} holds the JSON and whose tensors hold the weights.
- *
- * <pre>
- * __metadata__:
- *   format               "backplane.model" (or "backplane.weights" for weights only)
- *   format_version       "1"
- *   model_config         {"name": .., "input_shape": [..], "seed": .., "layers": [
- *                          {"class_name": "Dense", "config": {"name": "dense", "units": 8, ..}}, ..]}
- *   training_config      {"optimizer": {"class_name": "Adam", "config": {..}},
- *                         "loss": {"name": .., "from_logits": ..}, "metrics": [..]}   (if compiled)
- *   optimizer_iterations "120"                                 (only with the optimizer state)
- * tensors:
- *   &lt;layer&gt;/&lt;param&gt;                   parameters, e.g. dense/kernel (inputs, units)
- *   optimizer/&lt;layer&gt;/&lt;param&gt;/&lt;slot&gt;  optimizer slots, e.g. optimizer/dense/kernel/m
- * </pre>
- *
- * <p>Reading validates everything against the architecture before returning: format and version,
- * every JSON field (unknown ones are errors), layer shapes, and that the tensors are exactly the
- * expected parameters and slots with the expected shapes.
+ * Reads and writes Backplane's model file, version {@value #VERSION}; the layout is documented on
+ * {@link ModelFiles}. Reading validates everything against the architecture before returning:
+ * format and version, every JSON field (unknown ones are errors), layer shapes, and that the
+ * tensors are exactly the expected parameters and slots with the expected shapes.
  */
 final class ModelFileFormat {
   static final String FORMAT = "backplane.model";

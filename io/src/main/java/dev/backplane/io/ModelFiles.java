@@ -18,6 +18,30 @@ import java.util.OptionalLong;
  * come from two saves; a checkpoint is one file to copy; and the weights stay readable by any
  * safetensors tool ({@code safetensors.safe_open} in Python) without Backplane.
  *
+ * <p>Layout, format version 1 ({@code __metadata__} values are strings; JSON ones are compact):
+ *
+ * <pre>
+ * __metadata__
+ *   format                "backplane.model" ("backplane.weights" for saveWeights files)
+ *   format_version        "1"
+ *   model_config          {"name": "clf", "input_shape": [3], "seed": 11, "layers": [
+ *                            {"class_name": "Dense", "config": {"name": "dense", "units": 6,
+ *                             "activation": "tanh", "use_bias": true,
+ *                             "kernel_initializer": "glorot_uniform",
+ *                             "bias_initializer": "zeros"}}, ...]}
+ *   training_config       {"optimizer": {"class_name": "Adam", "config": {"learning_rate": ..,
+ *                            "beta_1": .., "beta_2": .., "epsilon": ..}},
+ *                          "loss": {"name": "binary_crossentropy", "from_logits": false},
+ *                          "metrics": ["accuracy"]}                      (compiled models)
+ *   optimizer_iterations  "120"                               (with the optimizer state)
+ * tensors (F32)
+ *   dense/kernel                 (inputs, units), as Keras; then dense/bias, ...
+ *   optimizer/dense/kernel/m     optimizer slots, in parameter order, then slot order
+ * </pre>
+ *
+ * <p>Layer classes (Dense, Dropout, Activation, Flatten) and optimizers (SGD, Adam, RMSprop) are
+ * looked up in closed lists; no class named in a file is ever instantiated.
+ *
  * <p>Files are portable across backends: a model saved on one backend loads on any other, and
  * {@code predict} gives the same outputs within float round-off. With the optimizer state saved,
  * {@code fit} continues exactly where it stopped (same slots, iteration count and seed).
