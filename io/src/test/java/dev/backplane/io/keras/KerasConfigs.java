@@ -2,17 +2,21 @@ package dev.backplane.io.keras;
 
 import static dev.backplane.io.keras.KerasFiles.json;
 
-/** Model configs as the Keras versions named below write them (trimmed to one model each). */
-final class KerasConfigs {
+/**
+ * Model configs as the Keras versions named below write them (one model each), for the import
+ * tests here and in the CLI.
+ */
+public final class KerasConfigs {
   private KerasConfigs() {}
 
-  static final String DENSE_OPTIONS = "'kernel_initializer': {'class_name': 'GlorotUniform',"
-      + " 'config': {'seed': null}}, 'bias_initializer': {'class_name': 'Zeros', 'config': {}},"
-      + " 'kernel_regularizer': null, 'bias_regularizer': null, 'activity_regularizer': null,"
-      + " 'kernel_constraint': null, 'bias_constraint': null";
+  /** The options tf.keras 2.6 writes for a default Dense, after its activation. */
+  public static final String DENSE_OPTIONS = "'kernel_initializer': {'class_name':"
+      + " 'GlorotUniform', 'config': {'seed': null}}, 'bias_initializer': {'class_name':"
+      + " 'Zeros', 'config': {}}, 'kernel_regularizer': null, 'bias_regularizer': null,"
+      + " 'activity_regularizer': null, 'kernel_constraint': null, 'bias_constraint': null";
 
   /** A Keras 2.x (tf.keras 2.6) layer entry for a Dense. */
-  static String dense2(String name, int units, String activation, String extra) {
+  public static String dense2(String name, int units, String activation, String extra) {
     return "{'class_name': 'Dense', 'config': {'name': '" + name + "', 'trainable': true, "
         + extra + "'dtype': 'float32', 'units': " + units + ", 'activation': '" + activation
         + "', 'use_bias': true, " + DENSE_OPTIONS + "}}";
@@ -22,7 +26,7 @@ final class KerasConfigs {
    * tf.keras 2.6 {@code model_config}: 4 → dense(8, relu) → dropout → leaky → dense_1(3) →
    * softmax; pairs of (text, replacement) edit the JSON.
    */
-  static String keras26(String... replaceLayer) {
+  public static String keras26(String... replaceLayer) {
     String layers = String.join(", ",
         "{'class_name': 'InputLayer', 'config': {'batch_input_shape': [null, 4], 'dtype':"
             + " 'float32', 'sparse': false, 'ragged': false, 'name': 'dense_input'}}",
@@ -46,8 +50,8 @@ final class KerasConfigs {
   }
 
   /** tf.keras 2.6 {@code training_config} for Adam, categorical cross-entropy, accuracy. */
-  static final String TRAINING_26 = json("{'loss': 'categorical_crossentropy', 'metrics':"
-      + " [[{'class_name': 'MeanMetricWrapper', 'config': {'name': 'accuracy', 'dtype':"
+  public static final String TRAINING_26 = json("{'loss': 'categorical_crossentropy',"
+      + " 'metrics': [[{'class_name': 'MeanMetricWrapper', 'config': {'name': 'accuracy', 'dtype':"
       + " 'float32', 'fn': 'categorical_accuracy'}}]], 'weighted_metrics': null,"
       + " 'loss_weights': null, 'optimizer_config': {'class_name': 'Adam', 'config': {'name':"
       + " 'Adam', 'learning_rate': 0.0010000000474974513, 'decay': 0.0, 'beta_1':"
@@ -55,7 +59,7 @@ final class KerasConfigs {
       + " false}}}");
 
   /** Keras 2.0/2.1 {@code model_config}: the layer list itself, input on the first layer. */
-  static final String KERAS_20 = json("{'class_name': 'Sequential', 'config': ["
+  public static final String KERAS_20 = json("{'class_name': 'Sequential', 'config': ["
       + "{'class_name': 'Dense', 'config': {'name': 'dense_1', 'trainable': true,"
       + " 'batch_input_shape': [null, 2], 'dtype': 'float32', 'units': 2, 'activation': 'tanh',"
       + " 'use_bias': true, 'kernel_initializer': {'class_name': 'VarianceScaling', 'config':"
@@ -87,8 +91,9 @@ final class KerasConfigs {
    * The Dense layers are named {@code hidden} and {@code logits}, while their weights live under
    * {@code layers/dense} and {@code layers/dense_1}.
    */
-  static final String KERAS_3 = json("{'module': 'keras', 'class_name': 'Sequential', 'config':"
-      + " {'name': 'sequential_3', 'trainable': true, 'dtype': " + POLICY + ", 'layers': ["
+  public static final String KERAS_3 = json("{'module': 'keras', 'class_name': 'Sequential',"
+      + " 'config': {'name': 'sequential_3', 'trainable': true, 'dtype': " + POLICY
+      + ", 'layers': ["
       + "{'module': 'keras.layers', 'class_name': 'InputLayer', 'config': {'batch_shape':"
       + " [null, 2, 3], 'dtype': 'float32', 'sparse': false, 'name': 'input_layer'},"
       + " 'registered_name': null},"

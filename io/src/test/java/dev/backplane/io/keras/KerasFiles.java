@@ -25,18 +25,18 @@ import java.util.zip.ZipOutputStream;
  * an empty {@code layers/dropout/vars}); the reader never needs those groups, so these files
  * leave them out and list the layer in {@code layer_names} only.
  */
-final class KerasFiles {
+public final class KerasFiles {
   private KerasFiles() {}
 
   /** One layer's weights in Keras order (kernel as {@code float[in][out]}, then bias). */
-  record LayerWeights(String layer, List<Object> arrays) {
-    static LayerWeights of(String layer, Object... arrays) {
+  public record LayerWeights(String layer, List<Object> arrays) {
+    public static LayerWeights of(String layer, Object... arrays) {
       return new LayerWeights(layer, List.of(arrays));
     }
   }
 
   /** JSON with single quotes, for readable literals. */
-  static String json(String singleQuoted) {
+  public static String json(String singleQuoted) {
     return singleQuoted.replace('\'', '"');
   }
 
@@ -45,7 +45,7 @@ final class KerasFiles {
    * {@code training_config} (optional), {@code keras_version}, {@code backend}; group
    * {@code model_weights} as written by {@link #writeLegacyWeights}.
    */
-  static void kerasH5Model(Path file, String modelConfig, String trainingConfig,
+  public static void kerasH5Model(Path file, String modelConfig, String trainingConfig,
       List<String> layerNames, List<LayerWeights> weights) {
     try (WritableHdfFile h5 = HdfFile.write(file)) {
       h5.putAttribute("keras_version", "2.6.0");
@@ -59,7 +59,8 @@ final class KerasFiles {
   }
 
   /** {@code model.save_weights("w.h5")} in Keras 2: the same weight groups at the root. */
-  static void kerasH5Weights(Path file, List<String> layerNames, List<LayerWeights> weights) {
+  public static void kerasH5Weights(Path file, List<String> layerNames,
+      List<LayerWeights> weights) {
     try (WritableHdfFile h5 = HdfFile.write(file)) {
       writeLegacyWeights(h5, layerNames, weights);
     }
@@ -92,7 +93,7 @@ final class KerasFiles {
    * Keras 3 weights ({@code model.weights.h5} or {@code .weights.h5}): {@code /layers/<key>/vars/
    * <i>} with {@code key} the snake-cased class name, numbered per class.
    */
-  static void keras3Weights(Path file, Map<String, List<Object>> byKey) {
+  public static void keras3Weights(Path file, Map<String, List<Object>> byKey) {
     try (WritableHdfFile h5 = HdfFile.write(file)) {
       WritableGroup layers = h5.putGroup("layers");
       byKey.forEach((key, arrays) -> {
@@ -105,7 +106,7 @@ final class KerasFiles {
   }
 
   /** A {@code .keras} zip: {@code metadata.json}, {@code config.json}, {@code model.weights.h5}. */
-  static void kerasArchive(Path file, String config, Map<String, List<Object>> weights)
+  public static void kerasArchive(Path file, String config, Map<String, List<Object>> weights)
       throws IOException {
     Path h5 = Files.createTempFile(file.getParent(), "weights", ".h5");
     keras3Weights(h5, weights);
