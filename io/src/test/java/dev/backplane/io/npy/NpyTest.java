@@ -11,6 +11,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +89,32 @@ class NpyTest {
     Path text = dir.resolve("t.npy");
     Files.writeString(text, "1,2,3\n");
     assertRejected(text, "not an NPY file (no \\x93NUMPY magic and version)");
+  }
+
+  @Test
+  void mutatedFilesReadOrFailWithModelFileException() throws IOException {
+    Path valid = dir.resolve("valid.npy");
+    Npy.write(valid, Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2));
+    byte[] bytes = Files.readAllBytes(valid);
+    Random random = new Random(3);
+    Path file = dir.resolve("mutant.npy");
+    for (int i = 0; i < 400; i++) {
+      byte[] b = random.nextInt(4) == 0 ? Arrays.copyOf(bytes, random.nextInt(bytes.length))
+          : bytes.clone();
+      if (b.length == bytes.length) {
+        for (int f = 1 + random.nextInt(3); f > 0; f--) {
+          // Mostly the header (the first 128 bytes), where a flip changes the meaning.
+          b[random.nextInt(random.nextBoolean() ? 128 : b.length)] = (byte) random.nextInt(256);
+        }
+      }
+      Files.write(file, b);
+      try {
+        Tensor t = Npy.read(file);
+        assertThat(t.size()).isLessThanOrEqualTo(b.length / 4);
+      } catch (ModelFileException e) {
+        assertThat(e.getMessage()).startsWith(file + ": ");
+      }
+    }
   }
 
   private void assertRejected(Path file, String problem) {
