@@ -30,7 +30,8 @@ final class BackplaneProvider implements Provider<Backplane> {
    */
   @Override
   public Backplane get() {
-    Backplane.Builder b = Backplane.builder().config(config).serviceLoader(settings.serviceLoader());
+    Backplane.Builder b = Backplane.builder().config(config)
+        .serviceLoader(settings.serviceLoader());
     extra.forEach(b::addProvider);
     return b.build();
   }

@@ -12,8 +12,8 @@ package dev.backplane.conformance;
  * are compared kind by kind: all parameters as one array, and each optimizer slot kind
  * ({@code m}, {@code v}, {@code momentum}, {@code velocity}) as one array, so that a bias that
  * happens to be near zero is measured against the scale of the model; the largest deviation
- * counts, and the iteration counts must be equal. A non-finite value where the reference is finite is an
- * infinite deviation.
+ * counts, and the iteration counts must be equal. A non-finite value where the reference is
+ * finite is an infinite deviation.
  *
  * <table>
  *   <caption>Tolerances</caption>
