@@ -87,9 +87,13 @@ public final class Targets implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     for (int i = owned.size() - 1; i >= 0; i--) {
-      owned.get(i).close();
+      try {
+        owned.get(i).close();
+      } catch (Exception e) {
+        throw new IllegalStateException("Closing " + owned.get(i) + " failed", e);
+      }
     }
   }
 }

@@ -40,7 +40,7 @@ class DjlReferenceTest {
   }
 
   @AfterAll
-  static void close() throws Exception {
+  static void close() {
     targets.close();
   }
 

@@ -56,7 +56,7 @@ class ClassPathScenariosTest {
   void noBackendGivesTheDocumentedError() throws Exception {
     Map<String, Object> facts = IsolatedClassPath.run(new HashSet<>(backends.values()));
 
-    assertThat(facts.get("providers")).asList().isEmpty();
+    assertThat(strings(facts.get("providers"))).isEmpty();
     assertThat(facts.get("summary"))
         .isEqualTo("Backplane backends: none (add " + NoBackendException.CPU_ARTIFACT + ")");
     assertThat(facts.get("error")).isEqualTo(NoBackendException.class.getName()
@@ -72,10 +72,11 @@ class ClassPathScenariosTest {
     assertThat(facts).doesNotContainKey("error");
     assertThat(strings(facts.get("providers"))).singleElement().asString()
         .startsWith(backends.containsKey(CPU_PROVIDER_ID) ? CPU_PROVIDER_ID + ":" : "java-ref:");
-    assertThat(facts.get("devices")).asList().singleElement().asString().endsWith(":cpu:0 READY");
+    assertThat(strings(facts.get("devices"))).singleElement().asString()
+        .endsWith(":cpu:0 READY");
     assertThat(facts.get("placed")).asString().endsWith(":cpu:0");
     assertThat((Double) facts.get("loss")).isFinite().isPositive();
-    assertThat(facts.get("problems")).asList().isEmpty();
+    assertThat(strings(facts.get("problems"))).isEmpty();
   }
 
   @Test
