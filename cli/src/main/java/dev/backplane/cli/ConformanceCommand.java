@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * (or the named ones) against the reference and prints the matrix; exit code 1 if any check
  * fails.
  */
-@Command(name = "conformance",
+@Command(name = "conformance", mixinStandardHelpOptions = true,
     description = "Check every backend (or --backend ones) against the reference CPU kernels,"
         + " finite differences and its own contracts; exit code 1 on any failure.")
 final class ConformanceCommand implements Callable<Integer> {
