@@ -28,6 +28,7 @@ final class TfExecutable implements Executable {
   private final Session session;
   private final Consumer<TfExecutable> onClose;
   private final long[] xShape;
+  private final Batches batches;
   private final RunnerCache trainRunners;
   private final RunnerCache evalRunners;
   private volatile boolean closed;
@@ -44,7 +45,8 @@ final class TfExecutable implements Executable {
     for (int i = 0; i < in.length; i++) {
       xShape[i] = in[i];
     }
-    int yPerRow = spec.loss().sparseLabels() ? 1 : spec.outputSize();
+    batches = new Batches(spec);
+    int yPerRow = batches.labelsPerRow();
     trainRunners = new RunnerCache(rows -> new BatchRunner(session, graph, rows, xShape, yPerRow,
         r -> r.fetch(graph.trainOutput).fetch(graph.trainLoss).addTarget(graph.trainStep)));
     evalRunners = new RunnerCache(rows -> new BatchRunner(session, graph, rows, xShape, yPerRow,
@@ -89,13 +91,13 @@ final class TfExecutable implements Executable {
 
   @Override
   public double trainStep(Tensor x, Tensor y, float[] outputs) {
-    int rows = Batches.check(spec, x, y, outputs);
+    int rows = batches.check(x, y, outputs);
     return step("trainStep", trainRunners, rows, x, y, outputs);
   }
 
   @Override
   public double evaluateStep(Tensor x, Tensor y, float[] outputs) {
-    int rows = Batches.check(spec, x, y, outputs);
+    int rows = batches.check(x, y, outputs);
     return step("evaluateStep", evalRunners, rows, x, y, outputs);
   }
 
@@ -108,7 +110,7 @@ final class TfExecutable implements Executable {
     BatchRunner runner = runners.forRows(rows);
     runner.load(x, y);
     try (Result result = runner.run()) {
-      copy(result.get(0), outputs, rows * spec.outputSize());
+      copy(result.get(0), outputs, rows * batches.outputSize());
       return ((TFloat32) result.get(1)).getFloat();
     } catch (RuntimeException e) {
       throw TfErrors.translate(what, spec.name(), device, e);
@@ -117,7 +119,7 @@ final class TfExecutable implements Executable {
 
   @Override
   public void predict(Tensor x, float[] outputs) {
-    int rows = Batches.checkInput(spec, x, outputs);
+    int rows = batches.checkInput(x, outputs);
     if (rows == 0) {
       return;
     }
@@ -127,7 +129,7 @@ final class TfExecutable implements Executable {
         r -> r.fetch(graph.evalOutput))) {
       runner.load(x, null);
       try (Result result = runner.run()) {
-        copy(result.get(0), outputs, rows * spec.outputSize());
+        copy(result.get(0), outputs, rows * batches.outputSize());
       }
     } catch (IllegalStateException e) {
       checkOpen(); // a concurrent close: report it as such
@@ -187,10 +189,10 @@ final class TfExecutable implements Executable {
    * state. For tests: the finite-difference checks compare these with the loss.
    */
   float[][] gradients(Tensor x, Tensor y) {
-    int rows = Batches.check(spec, x, y, new float[x.rows() * spec.outputSize()]);
+    int rows = batches.check(x, y, new float[x.rows() * batches.outputSize()]);
     checkOpen();
-    int yPerRow = spec.loss().sparseLabels() ? 1 : spec.outputSize();
-    try (BatchRunner runner = new BatchRunner(session, graph, rows, xShape, yPerRow, r -> {
+    try (BatchRunner runner = new BatchRunner(session, graph, rows, xShape, batches.labelsPerRow(),
+        r -> {
       graph.gradients.forEach(r::fetch);
       return r;
     })) {

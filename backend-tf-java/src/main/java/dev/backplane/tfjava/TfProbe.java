@@ -44,7 +44,8 @@ final class TfProbe {
     List<DeviceInfo> infos = new ArrayList<>();
     for (TfDevice d : devices) {
       String memory = d.memoryBytes() > 0 ? ", " + (d.memoryBytes() >> 20) + " MiB" : "";
-      infos.add(new DeviceInfo(d.device(), DeviceStatus.READY, d.tfName() + memory + "; " + common));
+      infos.add(new DeviceInfo(d.device(), DeviceStatus.READY,
+          d.tfName() + memory + "; " + common));
     }
     return infos;
   }

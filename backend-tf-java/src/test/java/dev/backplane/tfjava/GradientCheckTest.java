@@ -112,7 +112,7 @@ class GradientCheckTest {
     return org.assertj.core.data.Offset.offset(relative * Math.max(scale, 1e-3) + 1e-7);
   }
 
-  /** Central differences of the backend's batch-mean loss (evaluateStep), one parameter at a time. */
+  /** Central differences of the backend's batch-mean loss (evaluateStep), one value at a time. */
   private static double[][] backendDifferences(TfExecutable e, ModelSpec spec, Tensor x, Tensor y) {
     double h = 1e-2;
     ModelState base = spec.initialState();

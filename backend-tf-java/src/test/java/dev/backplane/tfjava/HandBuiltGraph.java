@@ -72,8 +72,10 @@ final class HandBuiltGraph implements AutoCloseable {
     Operand<TInt32> last = tf.constant(-1);
     Operand<TFloat32> perSample;
     if (sparse) {
-      Operand<TFloat32> oneHot = tf.oneHot(tf.dtypes.cast(tf.reshape(y, tf.constant(new int[] {-1})),
-          TInt32.class), tf.constant(outputs), tf.constant(1f), tf.constant(0f));
+      Operand<TInt32> labels = tf.dtypes.cast(tf.reshape(y, tf.constant(new int[] {-1})),
+          TInt32.class);
+      Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(outputs), tf.constant(1f),
+          tf.constant(0f));
       Operand<TFloat32> q = tf.math.div(out, tf.sum(out, last, Sum.keepDims(true)));
       Operand<TFloat32> pq = tf.math.minimum(tf.math.maximum(q, tf.constant(1e-7f)),
           tf.constant(1f - 1e-7f));
