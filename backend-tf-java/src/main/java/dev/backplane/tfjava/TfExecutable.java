@@ -22,6 +22,9 @@ import org.tensorflow.types.TInt64;
  * and the loss sum together.
  */
 final class TfExecutable implements Executable {
+  /** Batches with more input values than this get one-shot tensors instead of cached ones. */
+  private static final long CACHED_INPUT_VALUES = 1 << 22;
+
   private final ModelSpec spec;
   private final Device device;
   private final ModelGraph graph;
@@ -107,7 +110,17 @@ final class TfExecutable implements Executable {
       throw new IllegalArgumentException(what + " needs at least one row; the batch is empty");
     }
     checkOpen();
-    BatchRunner runner = runners.forRows(rows);
+    if ((long) rows * x.rowSize() > CACHED_INPUT_VALUES) {
+      // A whole data set in one call: do not keep a tensor that size alive afterwards.
+      try (BatchRunner oneShot = runners.create(rows)) {
+        return run(what, oneShot, rows, x, y, outputs);
+      }
+    }
+    return run(what, runners.forRows(rows), rows, x, y, outputs);
+  }
+
+  private double run(String what, BatchRunner runner, int rows, Tensor x, Tensor y,
+      float[] outputs) {
     runner.load(x, y);
     try (Result result = runner.run()) {
       copy(result.get(0), outputs, rows * batches.outputSize());
