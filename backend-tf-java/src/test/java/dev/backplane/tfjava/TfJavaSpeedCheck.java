@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 
 /**
  * Times the backend against a hand-built TF Java graph of the same model in the same JVM (not a
@@ -21,8 +22,8 @@ import java.util.SplittableRandom;
  * 32, 10 epochs = 320 steps) and mnist-mlp (784→512 relu→512 relu→10 softmax, Adam, sparse
  * categorical cross-entropy, batch 128, synthetic data). The baseline runs twice: with the
  * backend's session configuration (Grappler off: the backend's own overhead) and with TF's default
- * (Grappler on: what a hand-written program gets). Runs alternate so drift affects all three;
- * medians and bests are reported.
+ * (Grappler on: what a hand-written program gets). Runs interleave in rotating order so drift
+ * and neighbours affect all three alike; medians and bests are reported.
  *
  * <p>Run: {@code java -cp <test class path> dev.backplane.tfjava.TfJavaSpeedCheck [threads] [reps]}
  */
@@ -47,24 +48,16 @@ public final class TfJavaSpeedCheck {
     ModelSpec spec = ModelSpec.create("seed-mlp", new int[] {10},
         List.of(dense(128, Activation.RELU, "dense"), dense(1, Activation.SIGMOID, "dense_1")),
         Loss.BINARY_CROSSENTROPY, new Adam(), 42);
-    double[] backendMs = new double[reps];
-    double[] handMs = new double[reps];
-    double[] defaultMs = new double[reps];
-    for (int r = -1; r < reps; r++) { // r = -1 warms all up
-      double b = timeBackend(backend, spec, data, 32, 10);
-      double h = timeHandBuilt(spec, new int[] {10, 128, 1}, data, 32, 10, threads, false, false);
-      double d = timeHandBuilt(spec, new int[] {10, 128, 1}, data, 32, 10, threads, false, true);
-      if (r >= 0) {
-        backendMs[r] = b;
-        handMs[r] = h;
-        defaultMs[r] = d;
-      }
-    }
-    report("seed-mlp 10 epochs (320 steps)", backendMs, handMs, defaultMs, "ms", 1);
+    int[] sizes = {10, 128, 1};
+    double[][] ms = interleaved(reps, List.of(
+        () -> timeBackend(backend, spec, data, 32, 10),
+        () -> timeHandBuilt(spec, sizes, data, 32, 10, threads, false, false),
+        () -> timeHandBuilt(spec, sizes, data, 32, 10, threads, false, true)));
+    report("seed-mlp 10 epochs (320 steps)", ms[0], ms[1], ms[2], "ms", 1);
   }
 
   private static void mnistMlp(Backend backend, int threads, int reps) {
-    int n = 128 * 40;
+    int n = 128 * 100;
     SplittableRandom random = new SplittableRandom(3);
     float[] x = new float[n * 784];
     int[] labels = new int[n];
@@ -79,22 +72,32 @@ public final class TfJavaSpeedCheck {
         List.of(dense(512, Activation.RELU, "dense"), dense(512, Activation.RELU, "dense_1"),
             dense(10, Activation.SOFTMAX, "dense_2")),
         Loss.SPARSE_CATEGORICAL_CROSSENTROPY, new Adam(), 42);
-    double[] backendRate = new double[reps];
-    double[] handRate = new double[reps];
-    double[] defaultRate = new double[reps];
     int[] sizes = {784, 512, 512, 10};
+    double[][] rate = interleaved(reps, List.of(
+        () -> n / timeBackend(backend, spec, data, 128, 1) * 1000,
+        () -> n / timeHandBuilt(spec, sizes, data, 128, 1, threads, true, false) * 1000,
+        () -> n / timeHandBuilt(spec, sizes, data, 128, 1, threads, true, true) * 1000));
+    report("mnist-mlp batch 128 (" + n + " samples per run)", rate[0], rate[1], rate[2],
+        "samples/s", -1);
+  }
+
+  /**
+   * Runs each variant once per repetition, after one warm-up round, rotating their order so no
+   * variant always follows the same one; returns {@code [variant][repetition]}.
+   */
+  private static double[][] interleaved(int reps, List<DoubleSupplier> variants) {
+    int k = variants.size();
+    double[][] results = new double[k][reps];
     for (int r = -1; r < reps; r++) {
-      double b = n / timeBackend(backend, spec, data, 128, 1) * 1000;
-      double h = n / timeHandBuilt(spec, sizes, data, 128, 1, threads, true, false) * 1000;
-      double d = n / timeHandBuilt(spec, sizes, data, 128, 1, threads, true, true) * 1000;
-      if (r >= 0) {
-        backendRate[r] = b;
-        handRate[r] = h;
-        defaultRate[r] = d;
+      for (int j = 0; j < k; j++) {
+        int v = (j + Math.max(r, 0)) % k;
+        double value = variants.get(v).getAsDouble();
+        if (r >= 0) {
+          results[v][r] = value;
+        }
       }
     }
-    report("mnist-mlp batch 128 (" + n + " samples per run)", backendRate, handRate, defaultRate,
-        "samples/s", -1);
+    return results;
   }
 
   /** Milliseconds for the epochs through the backend; compiling is not timed. */
