@@ -256,20 +256,36 @@ public final class Backplane implements AutoCloseable {
       }
       unstable.put(placement.device(), failure);
     }
-    if (placement.fellBack()) {
-      List<String> rejected = new ArrayList<>();
-      Device first = null;
-      for (Candidate c : placement.candidates()) {
-        if (c.verdict() == Candidate.Verdict.REJECTED) {
-          first = first == null ? c.device() : first;
-          rejected.add(c.device() + " rejected: " + c.reason());
-        }
-      }
-      report(new FailoverEvent(FailoverEvent.Kind.FALLBACK, first, placement.device(), -1, -1,
-          "no preferred device is usable (backplane.fallback=cpu)"
-              + (rejected.isEmpty() ? "" : "; " + String.join("; ", rejected))));
-    }
+    reportFallback(placement);
     return placement;
+  }
+
+  /**
+   * Reports a placement that fell back to the CPU, or that passed over a device the preferences
+   * named (placement by priority passes over unavailable devices silently).
+   */
+  private void reportFallback(Placement placement) {
+    List<String> rejected = new ArrayList<>();
+    Device first = null;
+    for (Candidate c : placement.candidates()) {
+      if (c.verdict() == Candidate.Verdict.CHOSEN) {
+        break;
+      }
+      if (c.verdict() == Candidate.Verdict.REJECTED) {
+        first = first == null ? c.device() : first;
+        rejected.add(c.device() + " rejected: " + c.reason());
+      }
+    }
+    if (!placement.fellBack() && (placement.preferences().isEmpty() || rejected.isEmpty())) {
+      return;
+    }
+    String why = String.join("; ", rejected);
+    if (placement.fellBack()) {
+      why = "no preferred device is usable (backplane.fallback=cpu)"
+          + (why.isEmpty() ? "" : "; " + why);
+    }
+    report(new FailoverEvent(FailoverEvent.Kind.FALLBACK, first, placement.device(), -1, -1,
+        why));
   }
 
   /** The preference list from the configuration. */

@@ -104,12 +104,14 @@ final class Canary {
       try {
         ld = d.trainStep(data[0], data[1], od);
       } catch (RuntimeException e) {
-        return Verdict.fail("step " + s + " threw " + ProviderDiscovery.describe(e));
+        return Verdict.fail("step " + s + " threw " + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage()));
       }
       double lr = r.trainStep(data[0], data[1], or);
       if (!Double.isFinite(ld) || !Diff.finite(od, SAMPLES)) {
-        return Verdict.fail("non-finite results at step " + s + " (mean loss " + ld / SAMPLES
-            + "; the reference CPU kernels give " + lr / SAMPLES + ")");
+        return Verdict.fail(String.format(java.util.Locale.ROOT, "non-finite results at step %d"
+            + " (mean loss %.4f; the reference CPU kernels give %.4f)", s, ld / SAMPLES,
+            lr / SAMPLES));
       }
       double dl = Diff.relative(ld, lr);
       double dout = Diff.relative(od, or, SAMPLES);

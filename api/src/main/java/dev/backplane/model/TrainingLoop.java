@@ -144,13 +144,10 @@ final class TrainingLoop {
     return history;
   }
 
+  /** {@code placement}, then any device placement rejected before the chosen one, and why. */
   private String firstRunReason() {
-    dev.backplane.Placement p = model.placement();
-    if (!p.fellBack()) {
-      return "placement";
-    }
-    StringBuilder b = new StringBuilder("placement fell back");
-    for (dev.backplane.Candidate c : p.candidates()) {
+    StringBuilder b = new StringBuilder("placement");
+    for (dev.backplane.Candidate c : model.placement().candidates()) {
       if (c.verdict() == dev.backplane.Candidate.Verdict.REJECTED) {
         b.append("; ").append(c.device()).append(" rejected: ").append(c.reason());
       }
