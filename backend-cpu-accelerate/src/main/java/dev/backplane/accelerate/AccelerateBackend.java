@@ -1,0 +1,132 @@
+package dev.backplane.accelerate;
+
+import dev.backplane.Device;
+import dev.backplane.DeviceInfo;
+import dev.backplane.DeviceStatus;
+import dev.backplane.spi.Backend;
+import dev.backplane.spi.BackendContext;
+import dev.backplane.spi.Executable;
+import dev.backplane.spi.ModelSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The opened accelerate backend: one CPU device, {@code accelerate:cpu:0}, a fixed pool of
+ * {@code backplane.threads} daemon compute threads, and either a native BLAS or the pure-Java
+ * kernels. {@link #close()} closes every executable still open, stops the threads and frees
+ * native memory.
+ */
+public final class AccelerateBackend implements Backend {
+  /** The backend's only device. */
+  public static final Device DEVICE = Device.cpu(AccelerateProvider.ID, 0);
+
+  private final Kernels kernels;
+  private final ComputePool pool;
+  private final Gemm gemm;
+  private final MatrixEngine engine;
+  private final Set<AccelerateExecutable> open = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  private AccelerateBackend(Kernels kernels) {
+    this.kernels = kernels;
+    this.pool = new ComputePool(kernels.threads());
+    if (kernels.isNative()) {
+      this.gemm = kernels.nativeGemm();
+      this.engine = MatrixEngine.nativeBlas(kernels.nativeGemm());
+    } else {
+      JavaGemm javaGemm = new JavaGemm(pool);
+      this.gemm = javaGemm;
+      this.engine = MatrixEngine.java(javaGemm);
+    }
+  }
+
+  /**
+   * Opens the backend for a context: pure Java when opened as the reference, else the kernels
+   * {@code backplane.accelerate.blas} selects.
+   *
+   * @throws dev.backplane.BackendException when {@code native} is forced and cannot load
+   */
+  public static AccelerateBackend open(BackendContext context) {
+    return new AccelerateBackend(Kernels.choose(context));
+  }
+
+  @Override
+  public String id() {
+    return AccelerateProvider.ID;
+  }
+
+  @Override
+  public List<DeviceInfo> devices() {
+    return List.of(new DeviceInfo(DEVICE, DeviceStatus.READY, kernels.detail()));
+  }
+
+  /** Whether the matrix products run on a native BLAS (else on the pure-Java kernels). */
+  public boolean usesNativeBlas() {
+    return kernels.isNative();
+  }
+
+  /** The matrix multiply this backend computes with, for benchmarks and tools. */
+  public Gemm gemm() {
+    ensureOpen();
+    return gemm;
+  }
+
+  /** Compute threads of this backend (alive until {@link #close()}). */
+  public int threads() {
+    return pool.threads();
+  }
+
+  /** Whether every compute thread has ended; true after {@link #close()}. */
+  public boolean isTerminated() {
+    return closed && pool.isTerminated();
+  }
+
+  @Override
+  public Executable compile(ModelSpec spec, Device device) {
+    Objects.requireNonNull(spec, "spec");
+    ensureOpen();
+    if (!DEVICE.equals(device)) {
+      throw new IllegalArgumentException("Backend '" + id() + "' has no device " + device
+          + "; its only device is " + DEVICE);
+    }
+    Plan plan = Plan.compile(id(), spec, engine);
+    AccelerateExecutable[] self = new AccelerateExecutable[1];
+    try {
+      self[0] = new AccelerateExecutable(DEVICE, spec, plan, pool, () -> open.remove(self[0]));
+    } catch (RuntimeException | Error e) {
+      plan.close();
+      throw e;
+    }
+    open.add(self[0]);
+    return self[0];
+  }
+
+  /** Executables compiled here and not yet closed. */
+  int openExecutables() {
+    return open.size();
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("Backend '" + id() + "' is closed");
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (AccelerateExecutable e : new ArrayList<>(open)) {
+      e.close();
+    }
+    pool.close();
+    if (kernels.isNative()) {
+      kernels.nativeGemm().close();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.backplane.accelerate;
+
+import dev.backplane.model.Activation;
+import dev.backplane.model.Erf;
+
+/**
+ * Activation functions and their derivatives on one row, with the formulas of
+ * {@link Activation}. Values are stored as floats; transcendental functions are evaluated in
+ * double. Derivatives are taken from the output where it determines them (as TensorFlow does), so
+ * only GELU needs the input kept.
+ */
+final class Activations {
+  private static final float LEAKY_SLOPE = (float) Activation.LEAKY_RELU_SLOPE;
+  private static final float ELU_ALPHA = (float) Activation.ELU_ALPHA;
+  private static final double INV_SQRT2 = 1 / Math.sqrt(2);
+  private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+  private Activations() {}
+
+  /** Whether {@link #backward} reads the input {@code z} (else only the output). */
+  static boolean derivativeNeedsInput(Activation f) {
+    return f == Activation.GELU;
+  }
+
+  /** {@code a = f(z)} on {@code [0, len)}; {@code z} and {@code a} must be different arrays. */
+  static void forward(Activation f, float[] z, float[] a, int len) {
+    switch (f) {
+      case LINEAR:
+        System.arraycopy(z, 0, a, 0, len);
+        break;
+      case RELU:
+        for (int j = 0; j < len; j++) {
+          a[j] = Math.max(z[j], 0f);
+        }
+        break;
+      case LEAKY_RELU:
+        for (int j = 0; j < len; j++) {
+          float x = z[j];
+          a[j] = x > 0 ? x : LEAKY_SLOPE * x;
+        }
+        break;
+      case SIGMOID:
+        for (int j = 0; j < len; j++) {
+          a[j] = (float) (1 / (1 + Math.exp(-z[j])));
+        }
+        break;
+      case TANH:
+        for (int j = 0; j < len; j++) {
+          a[j] = (float) Math.tanh(z[j]);
+        }
+        break;
+      case ELU:
+        for (int j = 0; j < len; j++) {
+          float x = z[j];
+          a[j] = x > 0 ? x : (float) (Activation.ELU_ALPHA * Math.expm1(x));
+        }
+        break;
+      case GELU:
+        for (int j = 0; j < len; j++) {
+          double x = z[j];
+          a[j] = (float) (0.5 * x * (1 + Erf.erf(x * INV_SQRT2)));
+        }
+        break;
+      case SOFTMAX:
+        softmax(z, a, len);
+        break;
+      default:
+        throw new IllegalStateException("Unhandled activation " + f);
+    }
+  }
+
+  /** Row softmax: {@code exp(z - max) / sum exp(z - max)}, the sum in double. */
+  static void softmax(float[] z, float[] a, int len) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < len; j++) {
+      max = Math.max(max, z[j]);
+    }
+    double sum = 0;
+    for (int j = 0; j < len; j++) {
+      double e = Math.exp((double) z[j] - max);
+      a[j] = (float) e;
+      sum += e;
+    }
+    double inv = 1 / sum;
+    for (int j = 0; j < len; j++) {
+      a[j] = (float) (a[j] * inv);
+    }
+  }
+
+  /**
+   * Turns {@code g = dL/da} into {@code dL/dz} in place, given the input {@code z} (read only
+   * when {@link #derivativeNeedsInput}) and the output {@code a = f(z)}.
+   */
+  static void backward(Activation f, float[] z, float[] a, float[] g, int len) {
+    switch (f) {
+      case LINEAR:
+        break;
+      case RELU:
+        for (int j = 0; j < len; j++) {
+          g[j] = a[j] > 0 ? g[j] : 0f;
+        }
+        break;
+      case LEAKY_RELU:
+        for (int j = 0; j < len; j++) {
+          g[j] = a[j] > 0 ? g[j] : LEAKY_SLOPE * g[j];
+        }
+        break;
+      case SIGMOID:
+        for (int j = 0; j < len; j++) {
+          g[j] = g[j] * (a[j] * (1 - a[j]));
+        }
+        break;
+      case TANH:
+        for (int j = 0; j < len; j++) {
+          g[j] = g[j] * (1 - a[j] * a[j]);
+        }
+        break;
+      case ELU:
+        for (int j = 0; j < len; j++) {
+          g[j] = a[j] > 0 ? g[j] : g[j] * (a[j] + ELU_ALPHA);
+        }
+        break;
+      case GELU:
+        for (int j = 0; j < len; j++) {
+          double x = z[j];
+          double cdf = 0.5 * (1 + Erf.erf(x * INV_SQRT2));
+          double pdf = Math.exp(-0.5 * x * x) * INV_SQRT_2PI;
+          g[j] = (float) (g[j] * (cdf + x * pdf));
+        }
+        break;
+      case SOFTMAX:
+        double dot = 0;
+        for (int j = 0; j < len; j++) {
+          dot += (double) a[j] * g[j];
+        }
+        for (int j = 0; j < len; j++) {
+          g[j] = (float) (a[j] * (g[j] - dot));
+        }
+        break;
+      default:
+        throw new IllegalStateException("Unhandled activation " + f);
+    }
+  }
+}

@@ -1,0 +1,285 @@
+package dev.backplane.accelerate;
+
+import java.util.Arrays;
+
+/**
+ * Pure-Java sgemm: the kernels of the reference backend and the fallback when no native BLAS
+ * loads. No native code, reproducible to the bit for any thread count (every output element is
+ * summed by one thread in a fixed order).
+ *
+ * <p>The kernels work on matrices held as arrays of row arrays (see {@link RowKernels} for why);
+ * {@link #multiply(Workspace, boolean, boolean, int, int, int, float[][], float[][], float[][],
+ * boolean)} takes that form directly and the flat {@link #sgemm} packs into it. Products with at
+ * least {@value #PARALLEL_WORK} multiply-adds are split by output rows over the
+ * {@link ComputePool}; smaller ones stay on the calling thread, where a hand-off would cost more
+ * than it saves. Narrow products ({@code n} below {@value #NARROW}) are computed transposed so the
+ * vectorized inner loop runs along the long side.
+ */
+public final class JavaGemm implements Gemm {
+  /** Multiply-adds from which a product is split over the pool. */
+  static final long PARALLEL_WORK = 1L << 18;
+  /** Output widths below which the product is computed as {@code Cᵀ = Bᵀ Aᵀ}. */
+  static final int NARROW = 16;
+
+  private final ComputePool pool;
+  private final ThreadLocal<Workspace> flatWorkspace;
+
+  /**
+   * @param pool the threads to split large products over, or {@code null} for single-threaded
+   */
+  public JavaGemm(ComputePool pool) {
+    this.pool = pool;
+    this.flatWorkspace = ThreadLocal.withInitial(this::newWorkspace);
+  }
+
+  @Override
+  public String description() {
+    int threads = threads();
+    return "pure Java kernels, " + threads + (threads == 1 ? " thread" : " threads");
+  }
+
+  /** The parallelism products are split over. */
+  public int threads() {
+    return pool == null ? 1 : pool.threads();
+  }
+
+  /** Scratch space for one calling thread; reuse it to keep steady-state calls allocation-free. */
+  public Workspace newWorkspace() {
+    return new Workspace(threads());
+  }
+
+  /**
+   * {@code C = op(A) · op(B)}, or {@code C += op(A) · op(B)} when {@code accumulate}, on row
+   * arrays: {@code op(A)} is {@code m × k} (stored as {@code k} rows of {@code m} when
+   * {@code transA}), {@code op(B)} is {@code k × n} (stored {@code n × k} when {@code transB}),
+   * {@code C} is {@code m} rows of at least {@code n}. Rows may be longer than used; only the
+   * first {@code m × n} values of {@code C} change. {@code C} must not share rows with
+   * {@code A} or {@code B}.
+   *
+   * @param ws scratch owned by the calling thread
+   */
+  public void multiply(Workspace ws, boolean transA, boolean transB, int m, int n, int k,
+      float[][] a, float[][] b, float[][] c, boolean accumulate) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0) {
+      if (!accumulate) {
+        for (int i = 0; i < m; i++) {
+          Arrays.fill(c[i], 0, n, 0f);
+        }
+      }
+      return;
+    }
+    long work = (long) m * n * k;
+    boolean parallel = pool != null && pool.threads() > 1 && work >= PARALLEL_WORK;
+    GemmTask t = ws.task;
+    t.m = m;
+    t.n = n;
+    t.k = k;
+    t.c = c;
+    t.accumulate = accumulate;
+    t.narrow = n < NARROW && m >= 2 * NARROW;
+    if (t.narrow) {
+      // Cᵀ (n × m) = Bᵀ Aᵀ: the rows of Aᵀ (k × m) are what the inner loop streams.
+      t.at = transA ? a : transpose(ws, a, m, k, ws.ensureA(k, m), parallel);
+      t.b = b;
+      t.transB = transB;
+      t.ct = ws.ensureC(n, m);
+    } else {
+      t.at = transA ? transpose(ws, a, k, m, ws.ensureA(m, k), parallel) : a;
+      t.b = transB ? transpose(ws, b, n, k, ws.ensureB(k, n), parallel) : b;
+      t.transB = false;
+    }
+    t.ensureScratch(k);
+    if (parallel) {
+      pool.run(t);
+    } else {
+      t.run(0, 1);
+    }
+    t.clear();
+  }
+
+  private float[][] transpose(Workspace ws, float[][] src, int rows, int cols, float[][] dst,
+      boolean parallel) {
+    TransposeTask t = ws.transpose;
+    t.src = src;
+    t.rows = rows;
+    t.cols = cols;
+    t.dst = dst;
+    if (parallel && (long) rows * cols >= PARALLEL_WORK / 4) {
+      pool.run(t);
+    } else {
+      t.run(0, 1);
+    }
+    t.src = null;
+    t.dst = null;
+    return dst;
+  }
+
+  @Override
+  public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
+      int aOffset, int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset,
+      int ldc) {
+    Gemm.checkArguments(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset,
+        ldc);
+    if (m == 0 || n == 0) {
+      return;
+    }
+    Workspace ws = flatWorkspace.get();
+    float[][] ar = pack(a, aOffset, lda, transA ? k : m, transA ? m : k, ws.flatA = grow(ws.flatA,
+        transA ? k : m, transA ? m : k));
+    float[][] br = pack(b, bOffset, ldb, transB ? n : k, transB ? k : n, ws.flatB = grow(ws.flatB,
+        transB ? n : k, transB ? k : n));
+    float[][] cr = ws.flatC = grow(ws.flatC, m, n);
+    multiply(ws, transA, transB, m, n, k, ar, br, cr, false);
+    for (int i = 0; i < m; i++) {
+      float[] row = cr[i];
+      int base = cOffset + i * ldc;
+      if (beta == 0f) {
+        for (int j = 0; j < n; j++) {
+          c[base + j] = alpha * row[j];
+        }
+      } else {
+        for (int j = 0; j < n; j++) {
+          c[base + j] = alpha * row[j] + beta * c[base + j];
+        }
+      }
+    }
+  }
+
+  private static float[][] pack(float[] x, int offset, int ld, int rows, int cols,
+      float[][] dst) {
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(x, offset + r * ld, dst[r], 0, cols);
+    }
+    return dst;
+  }
+
+  /** Row arrays holding at least {@code rows × cols}, reusing {@code old} when it is big enough. */
+  static float[][] grow(float[][] old, int rows, int cols) {
+    if (old != null && old.length >= rows && (rows == 0 || old[0].length >= cols)) {
+      return old;
+    }
+    int r = Math.max(rows, old == null ? 0 : old.length);
+    int c = Math.max(cols, old == null || old.length == 0 ? 0 : old[0].length);
+    return new float[r][c];
+  }
+
+  /** Per-thread scratch of {@link JavaGemm}: packed operands and the reusable parallel tasks. */
+  public static final class Workspace {
+    private final GemmTask task;
+    private final TransposeTask transpose = new TransposeTask();
+    private float[][] packedA;
+    private float[][] packedB;
+    private float[][] packedC;
+    private float[][] flatA;
+    private float[][] flatB;
+    private float[][] flatC;
+
+    private Workspace(int parts) {
+      task = new GemmTask(parts);
+    }
+
+    float[][] ensureA(int rows, int cols) {
+      return packedA = grow(packedA, rows, cols);
+    }
+
+    float[][] ensureB(int rows, int cols) {
+      return packedB = grow(packedB, rows, cols);
+    }
+
+    float[][] ensureC(int rows, int cols) {
+      return packedC = grow(packedC, rows, cols);
+    }
+  }
+
+  /** One product, split by output rows (or, when narrow, by output columns). */
+  private static final class GemmTask implements ComputePool.Task {
+    private final float[][] scratch;
+    int m;
+    int n;
+    int k;
+    boolean accumulate;
+    boolean narrow;
+    boolean transB;
+    float[][] at;
+    float[][] b;
+    float[][] c;
+    float[][] ct;
+
+    GemmTask(int parts) {
+      scratch = new float[parts][];
+    }
+
+    void ensureScratch(int size) {
+      for (int p = 0; p < scratch.length; p++) {
+        if (scratch[p] == null || scratch[p].length < size) {
+          scratch[p] = new float[size];
+        }
+      }
+    }
+
+    void clear() {
+      at = null;
+      b = null;
+      c = null;
+      ct = null;
+    }
+
+    @Override
+    public void run(int part, int parts) {
+      int from = (int) ((long) m * part / parts);
+      int to = (int) ((long) m * (part + 1) / parts);
+      if (narrow) {
+        runNarrow(from, to, scratch[part]);
+        return;
+      }
+      for (int i = from; i < to; i++) {
+        float[] ci = c[i];
+        if (!accumulate) {
+          Arrays.fill(ci, 0, n, 0f);
+        }
+        RowKernels.multiplyAdd(at[i], k, b, ci, 0, n);
+      }
+    }
+
+    private void runNarrow(int from, int to, float[] column) {
+      for (int j = 0; j < n; j++) {
+        float[] bj;
+        if (transB) {
+          bj = b[j];
+        } else {
+          for (int p = 0; p < k; p++) {
+            column[p] = b[p][j];
+          }
+          bj = column;
+        }
+        float[] ctj = ct[j];
+        Arrays.fill(ctj, from, to, 0f);
+        RowKernels.multiplyAdd(bj, k, at, ctj, from, to);
+      }
+      for (int i = from; i < to; i++) {
+        float[] ci = c[i];
+        for (int j = 0; j < n; j++) {
+          ci[j] = accumulate ? ci[j] + ct[j][i] : ct[j][i];
+        }
+      }
+    }
+  }
+
+  /** Transposes row arrays, split by destination rows. */
+  private static final class TransposeTask implements ComputePool.Task {
+    float[][] src;
+    float[][] dst;
+    int rows;
+    int cols;
+
+    @Override
+    public void run(int part, int parts) {
+      int from = (int) ((long) cols * part / parts);
+      int to = (int) ((long) cols * (part + 1) / parts);
+      RowKernels.transpose(src, rows, dst, from, to);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.backplane.accelerate;
+
+/**
+ * A row-major float matrix of a compiled model: parameters, gradients, activations. Kernels see
+ * it one row at a time as a plain {@code float[]}, whether it lives on the heap ({@link HeapMat},
+ * the row itself) or off-heap for a native BLAS ({@link DirectMat}, a copy in caller scratch that
+ * {@link #commit} writes back). Rows are processed in a fixed order by fixed code on either
+ * storage, so both give the same bits.
+ */
+abstract class Mat implements AutoCloseable {
+  /** Rows allocated (the capacity; a batch may use fewer). */
+  final int rows;
+  /** Values per row. */
+  final int cols;
+
+  Mat(int rows, int cols) {
+    this.rows = rows;
+    this.cols = cols;
+  }
+
+  /** Row {@code r} to read: the row itself, or its values copied into {@code scratch}. */
+  abstract float[] row(int r, float[] scratch);
+
+  /** Row {@code r} to overwrite completely: the row itself, or {@code scratch} (not read). */
+  abstract float[] target(int r, float[] scratch);
+
+  /** Stores a row obtained from {@link #row} or {@link #target} after changing it. */
+  abstract void commit(int r, float[] row);
+
+  /** Copies rows {@code [0, count)} out, row-major, to {@code dst} from {@code offset}. */
+  abstract void read(int count, float[] dst, int offset);
+
+  /** Copies rows {@code [0, count)} in, row-major, from {@code src} at {@code offset}. */
+  abstract void write(int count, float[] src, int offset);
+
+  /** Frees off-heap memory; idempotent. */
+  @Override
+  public void close() {}
+}
