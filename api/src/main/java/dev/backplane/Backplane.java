@@ -165,6 +165,14 @@ public final class Backplane implements AutoCloseable {
   }
 
   /**
+   * When the device's probe or canary verdict in use was made, if it was read from the verdict
+   * cache ({@code backplane.probe.cache}) rather than checked in this process; empty otherwise.
+   */
+  public Optional<java.time.Instant> cachedVerdict(Device device) {
+    return trust.cachedAt(device);
+  }
+
+  /**
    * Marks a device unstable for the rest of this process: placement never chooses it again.
    *
    * @param reason what it did wrong, shown in explanations

@@ -8,6 +8,7 @@ import dev.backplane.spi.BackendProvider;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,13 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides how far a {@link Backplane} trusts its accelerator devices: probes them (bounded by a
  * deadline, optionally in a child JVM), runs their canaries, and keeps both verdicts in the
  * {@link VerdictCache}. The reference CPU backend is always probed fresh, in process, and never
  * needs a canary: it is what the others are compared with, and the fallback no stale verdict may
- * take away.
+ * take away. A device that failed its canary is not touched again until the verdict expires.
  */
 final class TrustKeeper {
   private static final List<ConfigKey<?>> NOT_FOR_CHILD = List.of(CoreKeys.BACKEND,
@@ -35,6 +37,7 @@ final class TrustKeeper {
   private final BackplaneConfig config;
   private final VerdictCache cache;
   private final Map<Device, Canary.Verdict> canaries = new HashMap<>();
+  private final Map<Device, Instant> cachedAt = new ConcurrentHashMap<>();
   private volatile boolean ignoreCache;
 
   TrustKeeper(Backplane backplane, BackplaneConfig config) {
@@ -46,6 +49,7 @@ final class TrustKeeper {
   /** From now on, verdicts are made afresh (and still written to the cache). */
   void ignoreCache() {
     ignoreCache = true;
+    cachedAt.clear();
     synchronized (canaries) {
       canaries.clear();
     }
@@ -67,9 +71,10 @@ final class TrustKeeper {
       try {
         List<DeviceInfo> cached = new ArrayList<>();
         for (String line : hit.get().lines()) {
-          DeviceInfo d = Wire.decode(line);
-          cached.add(d.withStatus(d.status(), d.detail() + cachedNote(hit.get())));
+          cached.add(Wire.decode(line));
         }
+        Instant at = Instant.ofEpochMilli(hit.get().savedAtMillis());
+        cached.forEach(d -> cachedAt.put(d.device(), at));
         return cached;
       } catch (RuntimeException malformed) {
         // fall through and probe again
@@ -78,6 +83,7 @@ final class TrustKeeper {
     List<DeviceInfo> devices = isolated() ? probeInChild(provider, timeout)
         : DeviceProber.probe(provider, context, timeout);
     cache.put(key, devices.stream().map(Wire::encode).toList());
+    devices.forEach(d -> cachedAt.remove(d.device()));
     return devices;
   }
 
@@ -103,14 +109,14 @@ final class TrustKeeper {
   }
 
   private Canary.Verdict verdict(BackendProvider provider, DeviceInfo info) {
-    String detail = info.detail().replaceFirst(" \\[cached verdict from [^\\]]*\\]$", "");
-    String key = VerdictCache.key("canary", provider, info.device() + " " + detail,
+    String key = VerdictCache.key("canary", provider, info.device() + " " + info.detail(),
         fingerprint(provider));
     Optional<VerdictCache.Entry> hit = ignoreCache ? Optional.empty() : cache.get(key);
     if (hit.isPresent() && hit.get().lines().size() == 2) {
       List<String> lines = hit.get().lines();
-      return new Canary.Verdict(lines.get(0).equals("PASS"),
-          Wire.unescape(lines.get(1)) + cachedNote(hit.get()));
+      cachedAt.merge(info.device(), Instant.ofEpochMilli(hit.get().savedAtMillis()),
+          (a, b) -> a.isBefore(b) ? a : b);
+      return new Canary.Verdict(lines.get(0).equals("PASS"), Wire.unescape(lines.get(1)));
     }
     Canary.Verdict v = isolated() ? canaryInChild(provider, info.device())
         : Canary.run(backplane, info.device());
@@ -120,10 +126,9 @@ final class TrustKeeper {
     return v;
   }
 
-  private static String cachedNote(VerdictCache.Entry entry) {
-    long ago = Math.max(0, System.currentTimeMillis() - entry.savedAtMillis()) / 1000;
-    String age = ago < 120 ? ago + "s" : ago < 7200 ? ago / 60 + "m" : ago / 3600 + "h";
-    return " [cached verdict from " + age + " ago; backplane devices --refresh checks again]";
+  /** When the device's probe or canary verdict in use was made, if it came from the cache. */
+  Optional<Instant> cachedAt(Device device) {
+    return Optional.ofNullable(cachedAt.get(device));
   }
 
   /** A hash of the configuration a verdict depends on: the provider's keys and a few core keys. */

@@ -45,9 +45,14 @@ class SimulatedFailoverTest {
   private final List<Backplane> opened = new ArrayList<>();
   private final List<FailoverEvent> events = new ArrayList<>();
 
-  /** The reference CPU backend for these tests; the real one joins once the modules merge. */
-  static BackendProvider cpu() {
+  /** The reference CPU backend: the api's plain-Java test kernels (see the subclass). */
+  BackendProvider cpu() {
     return new ReferenceFakeProvider();
+  }
+
+  /** How close the weights must be to a run on the CPU from the start. */
+  float tolerance() {
+    return 1e-6f;
   }
 
   @AfterEach
@@ -178,7 +183,7 @@ class SimulatedFailoverTest {
     assertThat(m.placement().explain()).contains("metal:gpu:0").contains(explanation);
     assertThat(bp.devices().get(0).status()).isIn(DeviceStatus.UNSTABLE,
         DeviceStatus.UNAVAILABLE);
-    assertSameWeights(m.getWeights(), cpuFromTheStart(), 1e-6f);
+    assertSameWeights(m.getWeights(), cpuFromTheStart(), tolerance());
   }
 
   @Test
@@ -194,7 +199,7 @@ class SimulatedFailoverTest {
       assertThat(m.placement().explain()).contains("metal:gpu:0       chosen    EXPERIMENTAL:"
           + " simulated Metal device (mode " + mode + ") computing with the reference CPU"
           + " kernels");
-      assertSameWeights(m.getWeights(), cpuFromTheStart(), 1e-6f);
+      assertSameWeights(m.getWeights(), cpuFromTheStart(), tolerance());
     }
     assertThat(events).isEmpty();
   }
