@@ -236,8 +236,8 @@ class FailoverTest {
     History h = fit(compiled(bp, null, "flaky"));
     assertThat(h.deviceRuns()).extracting(History.DeviceRun::firstStep).containsExactly(0L, 4L);
     assertThat(h.deviceRuns().get(1).reason()).contains("drifted from the reference CPU kernels at"
-        + " step 4 (epoch 1): an audit (backplane.audit.every=4) found the loss (").contains("differing by 5.0e-02"
-        + " relative (tolerance 1.0e-03)");
+        + " step 4 (epoch 1): an audit (backplane.audit.every=4) found the loss (")
+        .contains("differing by 5.0e-02 relative (tolerance 1.0e-03)");
   }
 
   @Test

@@ -100,9 +100,9 @@ class CliTest {
   void trainFailsOverFromASimulatedMetalFaultAndFinishes() {
     assertThat(Main.run("train", "--backend", "metal,accelerate", "--epochs", "2", "--verbose",
         "2", "-Dbackplane.metal.simulate=nan-after:5")).isZero();
-    assertThat(logged()).contains("WARNING: Failover: metal:gpu:0 (simulated Metal device (mode nan-after:5)"
-        + " computing with the reference CPU kernels) returned a non-finite loss (NaN) at step 5"
-        + " (epoch 1); accelerate:cpu:0 gives a finite loss (");
+    assertThat(logged()).contains("WARNING: Failover: metal:gpu:0 (simulated Metal device"
+        + " (mode nan-after:5) computing with the reference CPU kernels) returned a non-finite"
+        + " loss (NaN) at step 5 (epoch 1); accelerate:cpu:0 gives a finite loss (");
     assertThat(out()).contains("metal:gpu:0       chosen    EXPERIMENTAL: simulated Metal device")
         .contains("Device runs:\n  metal:gpu:0       steps 0-4 (from epoch 1): placement\n"
             + "  accelerate:cpu:0  steps 5-63 (from epoch 1): failover")
