@@ -2,16 +2,19 @@ package dev.backplane.cli;
 
 import dev.backplane.BackplaneException;
 import dev.backplane.config.ConfigException;
+import dev.backplane.io.ModelFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code backplane}: list devices, train the reference model, run benchmarks. Exit codes: 0 ok,
- * 2 usage or configuration error, 1 runtime failure.
+ * {@code backplane}: list devices, train the reference model, run benchmarks, run saved models.
+ * Exit codes: 0 ok, 2 usage or configuration error (including a model or input file that is
+ * corrupt or unsupported), 1 runtime failure.
  */
 @Command(name = "backplane", mixinStandardHelpOptions = true, version = "backplane 0.1.0",
     description = "Train Keras-style models on the best device this machine has.",
-    subcommands = {DevicesCommand.class, TrainCommand.class, BenchCommand.class})
+    subcommands = {DevicesCommand.class, TrainCommand.class, BenchCommand.class,
+        PredictCommand.class})
 public final class Main implements Runnable {
   /** Exit code for usage and configuration errors. */
   public static final int USAGE = 2;
@@ -24,7 +27,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "Missing command: devices, train or bench");
+        "Missing command: devices, train, bench or predict");
   }
 
   /** Runs the CLI and exits with its code. */
@@ -35,13 +38,18 @@ public final class Main implements Runnable {
   /** Runs the CLI and returns its exit code (tests call this). */
   public static int run(String... args) {
     oneLineLogs();
-    CommandLine cli = new CommandLine(new Main());
+    return commandLine(new Main()).execute(args);
+  }
+
+  /** A command line for {@code command} with the exit codes and error printing of the CLI. */
+  static CommandLine commandLine(Object command) {
+    CommandLine cli = new CommandLine(command);
     cli.setExitCodeExceptionMapper(Main::exitCode);
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       line.getErr().println(message(e));
       return exitCode(e);
     });
-    return cli.execute(args);
+    return cli;
   }
 
   /**
@@ -67,7 +75,7 @@ public final class Main implements Runnable {
 
   static int exitCode(Throwable e) {
     if (e instanceof ConfigException || e instanceof IllegalArgumentException
-        || e instanceof CommandLine.ParameterException) {
+        || e instanceof ModelFileException || e instanceof CommandLine.ParameterException) {
       return USAGE;
     }
     return FAILURE;
