@@ -10,6 +10,8 @@ import dev.backplane.spi.BackendContext;
 import dev.backplane.spi.BackendProvider;
 import dev.backplane.spi.Executable;
 import dev.backplane.spi.ModelSpec;
+import dev.backplane.trust.FailoverEvent;
+import dev.backplane.trust.FailoverListener;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,6 +20,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
@@ -29,6 +33,12 @@ import java.util.stream.Collectors;
  * {@link java.util.ServiceLoader}; {@link #builder()} takes configuration and providers directly
  * (tests, Guice). Thread-safe. Backends are opened lazily, once, on first compile, and closed by
  * {@link #close()}.
+ *
+ * <p>Trust: probes are bounded by {@code backplane.probe.timeout} and, with
+ * {@code backplane.probe.isolation=process}, run in a child JVM; a device of a non-reference
+ * backend must pass a canary against the reference CPU kernels before placement chooses it;
+ * verdicts are cached per machine ({@code backplane.probe.cache}). Every fallback and failover is
+ * logged once and delivered to the registered {@link FailoverListener}s.
  */
 public final class Backplane implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger("dev.backplane");
@@ -39,6 +49,8 @@ public final class Backplane implements AutoCloseable {
   private final List<String> discoveryProblems;
   private final Map<String, Backend> opened = new ConcurrentHashMap<>();
   private final Map<Device, String> unstable = new ConcurrentHashMap<>();
+  private final List<FailoverListener> listeners = new CopyOnWriteArrayList<>();
+  private final TrustKeeper trust;
   private volatile List<DeviceInfo> probed;
   private volatile boolean closed;
 
@@ -47,6 +59,7 @@ public final class Backplane implements AutoCloseable {
     this.config = config;
     this.providers = providers;
     this.discoveryProblems = List.copyOf(discoveryProblems);
+    this.trust = new TrustKeeper(this, config);
   }
 
   /**
@@ -105,7 +118,8 @@ public final class Backplane implements AutoCloseable {
 
   /**
    * Every device of every provider, probed once (each probe bounded by
-   * {@code backplane.probe.timeout}), with devices marked unstable in this process shown so.
+   * {@code backplane.probe.timeout}, accelerator probes isolated and cached as configured), with
+   * devices marked unstable in this process shown so.
    *
    * @throws NoBackendException if there is no provider at all
    */
@@ -130,17 +144,32 @@ public final class Backplane implements AutoCloseable {
   }
 
   private List<DeviceInfo> probeAll() {
-    java.time.Duration timeout = config.get(CoreKeys.PROBE_TIMEOUT);
     List<DeviceInfo> all = new ArrayList<>();
     for (BackendProvider p : providers.values()) {
-      all.addAll(DeviceProber.probe(p, new BackendContext(config, false), timeout));
+      all.addAll(trust.probe(p, context(false)));
     }
     return List.copyOf(all);
   }
 
-  /** Forgets the probe results; the next {@link #devices()} probes again. */
+  private BackendContext context(boolean reference) {
+    return new BackendContext(config, reference, this::openReference);
+  }
+
+  /**
+   * Forgets the probe and canary results, and ignores cached verdicts from now on: the next
+   * {@link #devices()} probes again ({@code backplane devices --refresh}).
+   */
   public void refresh() {
+    trust.ignoreCache();
     probed = null;
+  }
+
+  /**
+   * When the device's probe or canary verdict in use was made, if it was read from the verdict
+   * cache ({@code backplane.probe.cache}) rather than checked in this process; empty otherwise.
+   */
+  public Optional<java.time.Instant> cachedVerdict(Device device) {
+    return trust.cachedAt(device);
   }
 
   /**
@@ -153,13 +182,62 @@ public final class Backplane implements AutoCloseable {
     LOG.warning("Device " + device + " marked UNSTABLE for this process: " + reason);
   }
 
+  /** Registers a listener for every later fallback and failover. */
+  public void addListener(FailoverListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Reports a fallback or failover: marks its device unstable when the event says so, logs it
+   * once (warning, logger {@code dev.backplane}) and delivers it to every listener. Called by the
+   * placement and training code; applications listen rather than report.
+   */
+  public void report(FailoverEvent event) {
+    if (event.marksUnstable()) {
+      unstable.put(event.from(), event.reason());
+    }
+    LOG.warning(event.message());
+    for (FailoverListener l : listeners) {
+      try {
+        l.onEvent(event);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "A failover listener failed: " + e, e);
+      }
+    }
+  }
+
+  /**
+   * Whether a device is served by a reference backend (plain CPU kernels): such devices need no
+   * canary and run their training steps unguarded.
+   */
+  public boolean isReference(Device device) {
+    BackendProvider p = providers.get(device.backend());
+    return p != null && p.servesAsReference() && device.type().equals(DeviceType.CPU);
+  }
+
+  /**
+   * The device a failing device's work moves to: the best READY CPU device other than it, by
+   * provider priority.
+   */
+  public Optional<DeviceInfo> fallbackFor(Device failing) {
+    for (DeviceInfo d : devices()) {
+      if (!d.device().equals(failing) && d.device().type().equals(DeviceType.CPU)
+          && d.status() == DeviceStatus.READY) {
+        return Optional.of(d);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Places by the configuration: {@code backplane.device}, else {@code backplane.backend}. */
   public Placement place() {
     return place(configuredPreferences(), config.get(CoreKeys.FALLBACK));
   }
 
   /**
-   * Places by an explicit preference list and fallback policy.
+   * Places by an explicit preference list and fallback policy. A chosen device of a non-reference
+   * backend must first pass its canary (once per process, or cached); one that fails is marked
+   * UNSTABLE with the measured difference and placement moves on.
    *
    * @param preferences device names or short forms, most preferred first; empty means priority
    * @throws ConfigException for an unknown backend id or malformed device name
@@ -177,12 +255,45 @@ public final class Backplane implements AutoCloseable {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    Placement placement = Placer.place(preferences, fallback, devices(), providers.keySet());
-    if (placement.fellBack()) {
-      LOG.warning("Falling back to " + placement.device() + ": no preferred device is usable.\n"
-          + placement.explain());
+    Placement placement;
+    while (true) {
+      placement = Placer.place(preferences, fallback, devices(), providers.keySet());
+      String failure = trust.canaryFailure(placement.chosen());
+      if (failure == null) {
+        break;
+      }
+      unstable.put(placement.device(), failure);
     }
+    reportFallback(placement);
     return placement;
+  }
+
+  /**
+   * Reports a placement that fell back to the CPU, or that passed over a device the preferences
+   * named (placement by priority passes over unavailable devices silently).
+   */
+  private void reportFallback(Placement placement) {
+    List<String> rejected = new ArrayList<>();
+    Device first = null;
+    for (Candidate c : placement.candidates()) {
+      if (c.verdict() == Candidate.Verdict.CHOSEN) {
+        break;
+      }
+      if (c.verdict() == Candidate.Verdict.REJECTED) {
+        first = first == null ? c.device() : first;
+        rejected.add(c.device() + " rejected: " + c.reason());
+      }
+    }
+    if (!placement.fellBack() && (placement.preferences().isEmpty() || rejected.isEmpty())) {
+      return;
+    }
+    String why = String.join("; ", rejected);
+    if (placement.fellBack()) {
+      why = "no preferred device is usable (backplane.fallback=cpu)"
+          + (why.isEmpty() ? "" : "; " + why);
+    }
+    report(new FailoverEvent(FailoverEvent.Kind.FALLBACK, first, placement.device(), -1, -1,
+        why));
   }
 
   /** The preference list from the configuration. */
@@ -239,7 +350,7 @@ public final class Backplane implements AutoCloseable {
 
   private Backend open(BackendProvider provider, boolean reference) {
     try {
-      return provider.open(new BackendContext(config, reference));
+      return provider.open(context(reference));
     } catch (BackplaneException e) {
       throw e;
     } catch (RuntimeException | LinkageError e) {
@@ -328,8 +439,15 @@ public final class Backplane implements AutoCloseable {
     private final List<BackendProvider> extra = new ArrayList<>();
     private boolean serviceLoader = true;
     private ClassLoader classLoader;
+    private final List<FailoverListener> listeners = new ArrayList<>();
 
     private Builder() {}
+
+    /** Registers a listener for every fallback and failover (see {@link #addListener}). */
+    public Builder listener(FailoverListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
 
     /** Uses this configuration instead of {@link BackplaneConfig#load()}. */
     public Builder config(BackplaneConfig config) {
@@ -403,6 +521,7 @@ public final class Backplane implements AutoCloseable {
         throw new ConfigException(prefProblems);
       }
       Backplane backplane = new Backplane(cfg, byId, result.problems());
+      backplane.listeners.addAll(listeners);
       LOG.fine(backplane.summaryLine());
       return backplane;
     }

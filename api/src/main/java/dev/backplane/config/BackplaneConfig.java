@@ -81,6 +81,15 @@ public final class BackplaneConfig {
     return raw == null ? "default" : raw.source;
   }
 
+  /**
+   * The key's value as text, exactly as its highest-precedence source set it, or {@code null}
+   * when no source sets it (e.g. to hand the configuration to a child JVM).
+   */
+  public String raw(ConfigKey<?> key) {
+    Raw raw = find(key);
+    return raw == null ? null : raw.text;
+  }
+
   private Raw find(ConfigKey<?> key) {
     Raw raw = byKey.get(key.name());
     if (raw != null && !raw.source.startsWith("file")) {

@@ -42,6 +42,52 @@ public final class CoreKeys {
       "deadline for probing a backend", "a duration such as 500ms, 3s, 2m", "5s",
       Values::duration);
 
+  /** Whether probes (and canaries) run in this JVM or in a child JVM. */
+  public static final ConfigKey<String> PROBE_ISOLATION = ConfigKey.of(
+      "backplane.probe.isolation", "run probes and canaries of accelerator backends in a child"
+          + " JVM, so a native crash or hang costs the child only", "none | process", "none",
+      s -> Values.choice(s, "none", "process"));
+
+  /** How long probe and canary verdicts are reused from the cache file; 0 disables the cache. */
+  public static final ConfigKey<Duration> PROBE_CACHE = ConfigKey.of("backplane.probe.cache",
+      "how long probe and canary verdicts of accelerator backends are reused (0 disables)",
+      "a duration such as 24h, 30m, or 0", "24h", Values::duration);
+
+  /** Where the verdict cache lives. */
+  public static final ConfigKey<String> CACHE_DIR = ConfigKey.of("backplane.cache.dir",
+      "directory of the verdict cache (verdicts.properties)",
+      "a directory path; default $XDG_CACHE_HOME/backplane or ~/.cache/backplane", null,
+      String::trim);
+
+  /** Whether a non-reference device must pass a canary before its first use. */
+  public static final ConfigKey<Boolean> CANARY = ConfigKey.of("backplane.canary",
+      "check a non-reference device against the reference CPU kernels before its first use",
+      "on | off", "on", s -> Values.choice(s, "on", "off").equals("on"));
+
+  /** How long a canary may take. */
+  public static final ConfigKey<Duration> CANARY_TIMEOUT = ConfigKey.of(
+      "backplane.canary.timeout", "deadline for a device's canary",
+      "a duration such as 500ms, 3s, 2m", "30s", Values::duration);
+
+  /**
+   * How long one training step may take. Enforced on non-reference devices by default; when set
+   * explicitly, also on the reference CPU backend.
+   */
+  public static final ConfigKey<Duration> STEP_TIMEOUT = ConfigKey.of("backplane.step.timeout",
+      "deadline for one training step", "a duration such as 500ms, 3s, 2m", "60s",
+      Values::duration);
+
+  /** Every how many steps a non-reference device's step is re-run on the reference; 0 is off. */
+  public static final ConfigKey<Integer> AUDIT_EVERY = ConfigKey.of("backplane.audit.every",
+      "re-run every N-th training step of a non-reference device on the reference CPU kernels"
+          + " and compare (0 = off)", "0 to 1000000", "0", s -> Values.intIn(s, 0, 1_000_000));
+
+  /** Relative tolerance of canaries and audits. */
+  public static final ConfigKey<Double> TRUST_TOLERANCE = ConfigKey.of(
+      "backplane.trust.tolerance", "relative tolerance when canaries and audits compare a device"
+          + " with the reference CPU kernels", "a number > 0 and < 1, e.g. 1e-3", "1e-3",
+      Values::tolerance);
+
   /** Path of a properties file to read configuration from. */
   public static final ConfigKey<String> CONFIG = ConfigKey.of("backplane.config",
       "properties file with more configuration", "a file path",
@@ -49,6 +95,8 @@ public final class CoreKeys {
 
   /** All core keys. */
   public static List<ConfigKey<?>> all() {
-    return List.of(BACKEND, DEVICE, FALLBACK, THREADS, SEED, PROBE_TIMEOUT, CONFIG);
+    return List.of(BACKEND, DEVICE, FALLBACK, THREADS, SEED, PROBE_TIMEOUT, PROBE_ISOLATION,
+        PROBE_CACHE, CACHE_DIR, CANARY, CANARY_TIMEOUT, STEP_TIMEOUT, AUDIT_EVERY, TRUST_TOLERANCE,
+        CONFIG);
   }
 }

@@ -60,6 +60,20 @@ public final class Values {
     }
   }
 
+  /** Parses a relative tolerance: a number greater than 0 and less than 1. */
+  public static double tolerance(String text) {
+    double d;
+    try {
+      d = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a number such as 1e-3");
+    }
+    if (!(d > 0 && d < 1)) {
+      throw new IllegalArgumentException("expected a number > 0 and < 1");
+    }
+    return d;
+  }
+
   /** Splits a comma-separated list, trimming items and dropping empty ones. */
   public static List<String> list(String text) {
     List<String> out = new ArrayList<>();

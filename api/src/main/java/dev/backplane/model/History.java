@@ -6,11 +6,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What {@link Sequential#fit} returns, as Keras's {@code History}: per-epoch values of every
  * metric by key ({@code loss}, {@code accuracy}, {@code val_loss}, ...), plus which device ran
- * which steps.
+ * which steps (more than one run after a failover; every step is counted once, on the device
+ * whose result training kept) and why training stopped early, if the model diverged.
  */
 public final class History {
   /**
@@ -28,6 +30,7 @@ public final class History {
   private final Map<String, List<Double>> values = new LinkedHashMap<>();
   private final List<MutableRun> deviceRuns = new ArrayList<>();
   private int epochs;
+  private String stopReason;
 
   void addEpoch(Map<String, Double> logs) {
     for (Map.Entry<String, Double> e : logs.entrySet()) {
@@ -58,6 +61,18 @@ public final class History {
 
   void countStep() {
     deviceRuns.get(deviceRuns.size() - 1).steps++;
+  }
+
+  void stopped(String reason) {
+    stopReason = reason;
+  }
+
+  /**
+   * Why training stopped before its last epoch because of a non-finite loss that the fallback
+   * device confirmed (the model diverged), or empty.
+   */
+  public Optional<String> stopReason() {
+    return Optional.ofNullable(stopReason);
   }
 
   /** Every metric's per-epoch values, by Keras key; unmodifiable. */

@@ -61,7 +61,7 @@ public final class Sequential implements AutoCloseable {
   private List<NamedArray> pendingWeights;
   private CompileOptions options;
   private Backplane backplane;
-  private Placement placement;
+  private volatile Placement placement;
   private ModelSpec spec;
   private List<Metric> metrics;
   private List<String> metricKeys;
@@ -276,7 +276,9 @@ public final class Sequential implements AutoCloseable {
       lines.add(new Candidate(fb, Candidate.Verdict.FALLBACK, "the preferred device could not"
           + " compile the model (backplane.fallback=cpu); " + fb.status() + ": " + fb.detail()));
       Placement amended = new Placement(fb, p.preferences(), p.fallback(), lines);
-      LOG.warning("Model '" + name + "' falls back to " + fb.device() + ": " + e.getMessage());
+      bp.report(new dev.backplane.trust.FailoverEvent(
+          dev.backplane.trust.FailoverEvent.Kind.FALLBACK, p.device(), fb.device(), -1, -1,
+          "model '" + name + "' could not be compiled on " + p.device() + ": " + e.getMessage()));
       return new CompiledOn(amended, bp.compile(s, fb.device()));
     }
   }
@@ -402,6 +404,30 @@ public final class Sequential implements AutoCloseable {
 
   List<String> metricKeys() {
     return metricKeys;
+  }
+
+  /** The lock a training step holds; the step guard holds it across a failover. */
+  java.util.concurrent.locks.Lock stepWriteLock() {
+    return stepLock.writeLock();
+  }
+
+  /**
+   * Moves the model to the fallback's executable after a failover; the caller holds the step
+   * lock. The old executable is closed in the background: a hung device may never return.
+   */
+  void failover(Executable next, Placement amended) {
+    Executable old = executable;
+    executable = next;
+    placement = amended;
+    Thread closer = new Thread(() -> {
+      try {
+        old.close();
+      } catch (RuntimeException e) {
+        LOG.fine("Closing the executable of " + old.device() + " failed: " + e);
+      }
+    }, "backplane-close-" + old.device());
+    closer.setDaemon(true);
+    closer.start();
   }
 
   /** One training step under the step lock. */

@@ -77,7 +77,8 @@ final class TrainingLoop {
     Tensor yTail = view(yBuffer, yShape, batch, tail);
 
     History history = new History();
-    history.startRun(model.device(), 0, 0, "placement");
+    history.startRun(model.device(), 0, 0, firstRunReason());
+    StepGuard guard = StepGuard.create(model, history, opts.output());
     MetricAccumulator acc = new MetricAccumulator(model.resolvedMetrics(), model.metricKeys(),
         outputs);
     Verbosity verbosity = opts.verbosity().resolve(System.console() != null);
@@ -105,7 +106,8 @@ final class TrainingLoop {
           gather(order, start, rows);
           Tensor xb = rows == batch ? xFull : xTail;
           Tensor yb = rows == batch ? yFull : yTail;
-          double loss = model.trainStep(xb, yb, out);
+          double loss = guard == null ? model.trainStep(xb, yb, out)
+              : guard.trainStep(xb, yb, out, rows, epoch, step, globalStep);
           history.countStep();
           globalStep++;
           acc.add(loss, out, yBuffer, 0, rows);
@@ -135,8 +137,22 @@ final class TrainingLoop {
       }
     } finally {
       model.output(System.out);
+      if (guard != null) {
+        guard.close();
+      }
     }
     return history;
+  }
+
+  /** {@code placement}, then any device placement rejected before the chosen one, and why. */
+  private String firstRunReason() {
+    StringBuilder b = new StringBuilder("placement");
+    for (dev.backplane.Candidate c : model.placement().candidates()) {
+      if (c.verdict() == dev.backplane.Candidate.Verdict.REJECTED) {
+        b.append("; ").append(c.device()).append(" rejected: ").append(c.reason());
+      }
+    }
+    return b.toString();
   }
 
   /** The first {@code rows} rows of a reused batch buffer holding {@code capacity} rows. */

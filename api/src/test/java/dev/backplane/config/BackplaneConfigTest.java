@@ -67,7 +67,8 @@ class BackplaneConfigTest {
               .endsWith("4 errors");
         })
         .hasMessageContaining("1) Unknown key backplane.thread (from system property). Known keys:"
-            + " backplane.backend, backplane.config, backplane.device")
+            + " backplane.audit.every, backplane.backend, backplane.cache.dir, backplane.canary,"
+            + " backplane.canary.timeout, backplane.config, backplane.device")
         .hasMessageContaining("Unknown environment variable BACKPLANE_SEEDS")
         .hasMessageContaining("Invalid backplane.fallback configuration (from system property):"
             + " expected one of cpu, none. Expected cpu | none. Received: backplane.fallback=maybe")

@@ -10,10 +10,14 @@ import java.util.Properties;
 public final class TestBackplanes {
   private TestBackplanes() {}
 
-  /** An isolated configuration with these programmatic keys (alternating key, value). */
+  /**
+   * An isolated configuration with these programmatic keys (alternating key, value). The verdict
+   * cache is off ({@code backplane.probe.cache=0}) unless the keys set it, so no test reads or
+   * writes the user's cache directory.
+   */
   public static BackplaneConfig config(String... keyValues) {
     BackplaneConfig.Builder b = BackplaneConfig.builder().systemProperties(new Properties())
-        .environment(Map.of()).classpathFile(false);
+        .environment(Map.of()).classpathFile(false).set("backplane.probe.cache", "0");
     for (int i = 0; i < keyValues.length; i += 2) {
       b.set(keyValues[i], keyValues[i + 1]);
     }

@@ -19,21 +19,23 @@ final class DropoutMasks {
   private final long seed;
 
   /**
+   * @param tf scope on the model's device, for the batch size (Shape keeps its result on the
+   *     host, so the input is not copied)
    * @param host scope on the host CPU, for the seed
    * @param input the model's input placeholder: the masks take its batch size (a value that does
    *     not depend on the weights, so the gradient builder never walks through the random op)
    * @param iteration the iteration count before this step
    * @param seed the model seed
    */
-  DropoutMasks(Ops host, Operand<TFloat32> input, Operand<TInt64> iteration, long seed) {
+  DropoutMasks(Ops tf, Ops host, Operand<TFloat32> input, Operand<TInt64> iteration, long seed) {
     this.host = host;
-    this.batch = host.slice(host.shape(input), host.constant(new int[] {0}),
+    this.batch = host.slice(tf.shape(input), host.constant(new int[] {0}),
         host.constant(new int[] {1}));
     this.iteration = iteration;
     this.seed = seed;
   }
 
-  /** {@code x * keep / (1 - rate)} with {@code keep = uniform >= rate}, Keras's inverted dropout. */
+  /** Keras's inverted dropout: {@code x * keep / (1 - rate)}, {@code keep = uniform >= rate}. */
   Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x, int[] featureShape, double rate,
       int layerIndex) {
     Operand<TInt32> shape = host.concat(List.of(batch, host.constant(featureShape)),

@@ -1,5 +1,6 @@
 package dev.backplane.tfjava;
 
+import dev.backplane.model.Dropout;
 import dev.backplane.spi.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +47,8 @@ final class ModelGraph implements AutoCloseable {
         spec.initialState(), spec.optimizer().slotNames().size());
 
     Ops train = tf.withSubScope("train");
-    DropoutMasks masks = new DropoutMasks(host.withSubScope("train").withSubScope("dropout"), x,
-        state.iterationRead, spec.seed());
+    DropoutMasks masks = new DropoutMasks(train.withSubScope("dropout"),
+        host.withSubScope("train").withSubScope("dropout"), x, state.iterationRead, spec.seed());
     trainOutput = Forward.build(train.withSubScope("forward"), spec, x, state.parameterReads,
         masks);
     Operand<TFloat32> perSample = Losses.perSample(train.withSubScope("loss"), spec.loss(),
@@ -62,8 +63,9 @@ final class ModelGraph implements AutoCloseable {
     }
     List<Op> updates = new ArrayList<>(Updates.build(train.withSubScope("update"),
         host.withSubScope("train").withSubScope("update"), spec.optimizer(), state, gradients));
-    updates.add(host.withSubScope("train").withName("next_iteration").assignVariableOp(state.iterations,
-        host.math.add(state.iterationRead, host.constant(1L))));
+    Ops counter = host.withSubScope("train");
+    updates.add(counter.withName("next_iteration").assignVariableOp(state.iterations,
+        counter.math.add(state.iterationRead, counter.constant(1L))));
     trainStep = train.withName("step").withControlDependencies(updates).noOp();
 
     if (hasActiveDropout(spec)) {
@@ -95,7 +97,7 @@ final class ModelGraph implements AutoCloseable {
 
   private static boolean hasActiveDropout(ModelSpec spec) {
     return spec.layers().stream()
-        .anyMatch(l -> l instanceof dev.backplane.model.Dropout d && d.rate() > 0);
+        .anyMatch(l -> l instanceof Dropout d && d.rate() > 0);
   }
 
   @Override

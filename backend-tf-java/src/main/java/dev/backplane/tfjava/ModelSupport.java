@@ -1,6 +1,7 @@
 package dev.backplane.tfjava;
 
 import dev.backplane.UnsupportedFeatureException;
+import dev.backplane.model.Activation;
 import dev.backplane.model.ActivationLayer;
 import dev.backplane.model.Dense;
 import dev.backplane.model.Dropout;
@@ -45,7 +46,7 @@ final class ModelSupport {
     }
   }
 
-  private static void requireActivation(String where, dev.backplane.model.Activation a) {
+  private static void requireActivation(String where, Activation a) {
     if (!Activations.supports(a)) {
       throw new UnsupportedFeatureException(TfJavaProvider.ID, "activation '" + a.kerasName()
           + "' of " + where);

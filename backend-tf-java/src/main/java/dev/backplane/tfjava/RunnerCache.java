@@ -16,6 +16,11 @@ final class RunnerCache implements AutoCloseable {
     this.factory = factory;
   }
 
+  /** A runner outside the cache; the caller closes it. */
+  BatchRunner create(int rows) {
+    return factory.apply(rows);
+  }
+
   /** The runner for this batch size, created on a miss (closing the least recently used). */
   BatchRunner forRows(int rows) {
     if (recent != null && recent.rows == rows) {

@@ -22,12 +22,16 @@ import org.tensorflow.types.TInt64;
  * and the loss sum together.
  */
 final class TfExecutable implements Executable {
+  /** Batches with more input values than this get one-shot tensors instead of cached ones. */
+  private static final long CACHED_INPUT_VALUES = 1 << 22;
+
   private final ModelSpec spec;
   private final Device device;
   private final ModelGraph graph;
   private final Session session;
   private final Consumer<TfExecutable> onClose;
   private final long[] xShape;
+  private final Batches batches;
   private final RunnerCache trainRunners;
   private final RunnerCache evalRunners;
   private volatile boolean closed;
@@ -44,7 +48,8 @@ final class TfExecutable implements Executable {
     for (int i = 0; i < in.length; i++) {
       xShape[i] = in[i];
     }
-    int yPerRow = spec.loss().sparseLabels() ? 1 : spec.outputSize();
+    batches = new Batches(spec);
+    int yPerRow = batches.labelsPerRow();
     trainRunners = new RunnerCache(rows -> new BatchRunner(session, graph, rows, xShape, yPerRow,
         r -> r.fetch(graph.trainOutput).fetch(graph.trainLoss).addTarget(graph.trainStep)));
     evalRunners = new RunnerCache(rows -> new BatchRunner(session, graph, rows, xShape, yPerRow,
@@ -89,13 +94,13 @@ final class TfExecutable implements Executable {
 
   @Override
   public double trainStep(Tensor x, Tensor y, float[] outputs) {
-    int rows = Batches.check(spec, x, y, outputs);
+    int rows = batches.check(x, y, outputs);
     return step("trainStep", trainRunners, rows, x, y, outputs);
   }
 
   @Override
   public double evaluateStep(Tensor x, Tensor y, float[] outputs) {
-    int rows = Batches.check(spec, x, y, outputs);
+    int rows = batches.check(x, y, outputs);
     return step("evaluateStep", evalRunners, rows, x, y, outputs);
   }
 
@@ -105,10 +110,20 @@ final class TfExecutable implements Executable {
       throw new IllegalArgumentException(what + " needs at least one row; the batch is empty");
     }
     checkOpen();
-    BatchRunner runner = runners.forRows(rows);
+    if ((long) rows * x.rowSize() > CACHED_INPUT_VALUES) {
+      // A whole data set in one call: do not keep a tensor that size alive afterwards.
+      try (BatchRunner oneShot = runners.create(rows)) {
+        return run(what, oneShot, rows, x, y, outputs);
+      }
+    }
+    return run(what, runners.forRows(rows), rows, x, y, outputs);
+  }
+
+  private double run(String what, BatchRunner runner, int rows, Tensor x, Tensor y,
+      float[] outputs) {
     runner.load(x, y);
     try (Result result = runner.run()) {
-      copy(result.get(0), outputs, rows * spec.outputSize());
+      copy(result.get(0), outputs, rows * batches.outputSize());
       return ((TFloat32) result.get(1)).getFloat();
     } catch (RuntimeException e) {
       throw TfErrors.translate(what, spec.name(), device, e);
@@ -117,7 +132,7 @@ final class TfExecutable implements Executable {
 
   @Override
   public void predict(Tensor x, float[] outputs) {
-    int rows = Batches.checkInput(spec, x, outputs);
+    int rows = batches.checkInput(x, outputs);
     if (rows == 0) {
       return;
     }
@@ -127,7 +142,7 @@ final class TfExecutable implements Executable {
         r -> r.fetch(graph.evalOutput))) {
       runner.load(x, null);
       try (Result result = runner.run()) {
-        copy(result.get(0), outputs, rows * spec.outputSize());
+        copy(result.get(0), outputs, rows * batches.outputSize());
       }
     } catch (IllegalStateException e) {
       checkOpen(); // a concurrent close: report it as such
@@ -187,10 +202,10 @@ final class TfExecutable implements Executable {
    * state. For tests: the finite-difference checks compare these with the loss.
    */
   float[][] gradients(Tensor x, Tensor y) {
-    int rows = Batches.check(spec, x, y, new float[x.rows() * spec.outputSize()]);
+    int rows = batches.check(x, y, new float[x.rows() * batches.outputSize()]);
     checkOpen();
-    int yPerRow = spec.loss().sparseLabels() ? 1 : spec.outputSize();
-    try (BatchRunner runner = new BatchRunner(session, graph, rows, xShape, yPerRow, r -> {
+    try (BatchRunner runner = new BatchRunner(session, graph, rows, xShape, batches.labelsPerRow(),
+        r -> {
       graph.gradients.forEach(r::fetch);
       return r;
     })) {

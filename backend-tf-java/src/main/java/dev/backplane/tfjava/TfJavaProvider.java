@@ -1,6 +1,7 @@
 package dev.backplane.tfjava;
 
 import dev.backplane.BackendException;
+import dev.backplane.BackplaneException;
 import dev.backplane.Device;
 import dev.backplane.config.ConfigKey;
 import dev.backplane.config.Values;
@@ -73,7 +74,7 @@ public final class TfJavaProvider implements BackendProvider {
       return prober.apply(context);
     } catch (Throwable t) {
       // Never throw from a probe: a broken native build must not take discovery down.
-      return Probe.unavailable(Device.cpu(ID, 0), loadFailure(t));
+      return Probe.unavailable(Device.cpu(ID, 0), failure(t));
     }
   }
 
@@ -81,22 +82,27 @@ public final class TfJavaProvider implements BackendProvider {
   public Backend open(BackendContext context) {
     try {
       return TfJavaBackend.open(context);
-    } catch (BackendException e) {
-      throw e;
+    } catch (BackplaneException e) {
+      throw e; // already says what went wrong: a configuration or backend error
     } catch (Throwable t) {
-      throw new BackendException(null, "Cannot open backend '" + ID + "': " + loadFailure(t), t);
+      throw new BackendException(null, "Cannot open backend '" + ID + "': " + failure(t), t);
     }
   }
 
   /** One line naming the failure and what to do about it; touches no TensorFlow class. */
-  static String loadFailure(Throwable t) {
+  static String failure(Throwable t) {
     Throwable root = t;
+    boolean linkage = t instanceof LinkageError;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
+      linkage |= root instanceof LinkageError;
     }
     String cause = t.getClass().getSimpleName() + ": " + t.getMessage();
     if (root != t) {
       cause += " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    }
+    if (!linkage) {
+      return "Probing TensorFlow failed: " + cause;
     }
     return "TensorFlow Java native library could not be loaded: " + cause
         + ". Put org.tensorflow:tensorflow-core-native with the classifier of this platform on the"

@@ -44,7 +44,8 @@ final class TfProbe {
     List<DeviceInfo> infos = new ArrayList<>();
     for (TfDevice d : devices) {
       String memory = d.memoryBytes() > 0 ? ", " + (d.memoryBytes() >> 20) + " MiB" : "";
-      infos.add(new DeviceInfo(d.device(), DeviceStatus.READY, d.tfName() + memory + "; " + common));
+      infos.add(new DeviceInfo(d.device(), DeviceStatus.READY,
+          d.tfName() + memory + "; " + common));
     }
     return infos;
   }
@@ -106,30 +107,42 @@ final class TfProbe {
   /**
    * Whether oneDNN is on, as far as can be told from Java: TensorFlow reads
    * {@code TF_ENABLE_ONEDNN_OPTS}; unset, x86-64 Linux builds since TF 2.9 turn it on when they
-   * contain oneDNN kernels (registered as {@code _Mkl*} ops).
+   * contain oneDNN kernels (registered as {@code _Mkl*} ops). Fixed for the process, so computed
+   * once (listing the op registry takes a while).
    */
   static String oneDnn() {
-    long kernels = 0;
-    for (OpDef op : TensorFlow.registeredOpList().getOpList()) {
-      if (op.getName().startsWith("_Mkl")) {
-        kernels++;
+    return OneDnn.DESCRIPTION;
+  }
+
+  /** Lazy holder: initialised on first use, after the native library has loaded. */
+  private static final class OneDnn {
+    static final String DESCRIPTION = describe();
+
+    private static String describe() {
+      long kernels = 0;
+      for (OpDef op : TensorFlow.registeredOpList().getOpList()) {
+        if (op.getName().startsWith("_Mkl")) {
+          kernels++;
+        }
       }
+      String env = System.getenv("TF_ENABLE_ONEDNN_OPTS");
+      if (kernels == 0) {
+        return "oneDNN not built into this TensorFlow library";
+      }
+      if (env != null) {
+        String v = env.trim().toLowerCase(Locale.ROOT);
+        boolean on = v.equals("1") || v.equals("true");
+        return "oneDNN " + (on ? "on" : "off") + " (TF_ENABLE_ONEDNN_OPTS=" + env + ", " + kernels
+            + " oneDNN ops built in)";
+      }
+      String os = System.getProperty("os.name", "");
+      String arch = System.getProperty("os.arch", "");
+      boolean defaultOn = os.toLowerCase(Locale.ROOT).contains("linux")
+          && arch.matches("amd64|x86_64");
+      return "oneDNN " + (defaultOn ? "on" : "off") + " (this build's default on " + os + " "
+          + arch + ", " + kernels + " oneDNN ops built in; set TF_ENABLE_ONEDNN_OPTS=0 or 1 to"
+          + " choose)";
     }
-    String env = System.getenv("TF_ENABLE_ONEDNN_OPTS");
-    if (kernels == 0) {
-      return "oneDNN not built into this TensorFlow library";
-    }
-    if (env != null) {
-      String v = env.trim().toLowerCase(Locale.ROOT);
-      boolean on = v.equals("1") || v.equals("true");
-      return "oneDNN " + (on ? "on" : "off") + " (TF_ENABLE_ONEDNN_OPTS=" + env + ", " + kernels
-          + " oneDNN ops built in)";
-    }
-    boolean defaultOn = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
-        && System.getProperty("os.arch", "").matches("amd64|x86_64");
-    return "oneDNN " + (defaultOn ? "on" : "off") + " (this build's default on "
-        + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", " + kernels
-        + " oneDNN ops built in; set TF_ENABLE_ONEDNN_OPTS=0 or 1 to choose)";
   }
 
   /** The TF Java artifact version, from its Maven metadata; {@code "unknown"} if absent. */

@@ -183,7 +183,8 @@ class BadInputTest {
     BackendException e = TfErrors.step("trainStep", "m", Device.cpu("tf-java", 0),
         new TFInvalidArgumentException("Incompatible shapes: [2,3] vs. [2,4]"));
     assertThat(e).hasMessage("TensorFlow failed in trainStep of model 'm':"
-        + " TFInvalidArgumentException: Incompatible shapes: [2,3] vs. [2,4] [device tf-java:cpu:0]");
+        + " TFInvalidArgumentException: Incompatible shapes: [2,3] vs. [2,4]"
+        + " [device tf-java:cpu:0]");
   }
 
   @Test

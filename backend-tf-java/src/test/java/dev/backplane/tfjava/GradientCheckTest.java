@@ -87,7 +87,7 @@ class GradientCheckTest {
 
   private void check(ModelSpec spec, Tensor x, Tensor y) {
     Float64Reference reference = new Float64Reference(spec);
-    double[][] analytic = toDouble(reference.pass(x, y, true).gradients());
+    double[][] analytic = reference.pass(x, y, true).gradients();
     double[][] referenceFd = referenceDifferences(reference, x, y);
     try (TfExecutable e = compile(spec)) {
       float[][] tfGrads = e.gradients(x, y);
@@ -112,7 +112,7 @@ class GradientCheckTest {
     return org.assertj.core.data.Offset.offset(relative * Math.max(scale, 1e-3) + 1e-7);
   }
 
-  /** Central differences of the backend's batch-mean loss (evaluateStep), one parameter at a time. */
+  /** Central differences of the backend's batch-mean loss (evaluateStep), one value at a time. */
   private static double[][] backendDifferences(TfExecutable e, ModelSpec spec, Tensor x, Tensor y) {
     double h = 1e-2;
     ModelState base = spec.initialState();
@@ -203,10 +203,6 @@ class GradientCheckTest {
       }
     }
     return Tensor.wrap(y, ROWS, outputs);
-  }
-
-  private static double[][] toDouble(double[][] a) {
-    return a;
   }
 
   private static double maxAbs(double[] a) {

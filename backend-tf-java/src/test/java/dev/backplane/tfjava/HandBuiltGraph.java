@@ -15,6 +15,8 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
@@ -41,8 +43,10 @@ final class HandBuiltGraph implements AutoCloseable {
    * @param sizes layer widths, input first: {@code {10, 128, 1}} or {@code {784, 512, 512, 10}}
    * @param weights initial kernels and biases in order, as the api's state has them
    * @param sparse softmax output with sparse categorical cross-entropy; else sigmoid with binary
+   * @param grappler whether TensorFlow's Grappler optimizer runs (TF's default: on)
    */
-  HandBuiltGraph(int[] sizes, List<float[]> weights, boolean sparse, int threads) {
+  HandBuiltGraph(int[] sizes, List<float[]> weights, boolean sparse, int threads,
+      boolean grappler) {
     inputs = sizes[0];
     outputs = sizes[sizes.length - 1];
     Ops tf = Ops.create(graph);
@@ -72,8 +76,10 @@ final class HandBuiltGraph implements AutoCloseable {
     Operand<TInt32> last = tf.constant(-1);
     Operand<TFloat32> perSample;
     if (sparse) {
-      Operand<TFloat32> oneHot = tf.oneHot(tf.dtypes.cast(tf.reshape(y, tf.constant(new int[] {-1})),
-          TInt32.class), tf.constant(outputs), tf.constant(1f), tf.constant(0f));
+      Operand<TInt32> labels = tf.dtypes.cast(tf.reshape(y, tf.constant(new int[] {-1})),
+          TInt32.class);
+      Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(outputs), tf.constant(1f),
+          tf.constant(0f));
       Operand<TFloat32> q = tf.math.div(out, tf.sum(out, last, Sum.keepDims(true)));
       Operand<TFloat32> pq = tf.math.minimum(tf.math.maximum(q, tf.constant(1e-7f)),
           tf.constant(1f - 1e-7f));
@@ -115,8 +121,13 @@ final class HandBuiltGraph implements AutoCloseable {
     }
     updates.add(tf.assignVariableOp(step, next));
     train = tf.withControlDependencies(updates).noOp();
-    session = new Session(graph, false, ConfigProto.newBuilder()
-        .setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads).build());
+    ConfigProto.Builder config = ConfigProto.newBuilder()
+        .setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads);
+    if (!grappler) {
+      config.setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(
+          RewriterConfig.newBuilder().setDisableMetaOptimizer(true)));
+    }
+    session = new Session(graph, false, config.build());
     Op initAll = tf.withControlDependencies(init).noOp();
     session.runner().addTarget(initAll).run().close();
   }

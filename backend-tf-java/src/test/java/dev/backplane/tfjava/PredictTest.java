@@ -74,6 +74,29 @@ class PredictTest {
   }
 
   @Test
+  void aWholeDataSetInOneCallMatchesBatches() {
+    // 4200 x 1000 inputs exceed the cached-tensor limit, so this takes the one-shot path.
+    ModelSpec spec = ModelSpec.create("wide", new int[] {1000},
+        List.of(new Dense(1, Activation.LINEAR).withName("dense")), Loss.MEAN_SQUARED_ERROR,
+        new Adam(), 3);
+    Tensor[] data = CrossBackendComparison.regressionData(4200, 1000, 5);
+    try (Executable e = CrossBackendComparison.compileOnFirstDevice(tf, spec)) {
+      float[] all = new float[4200];
+      double whole = e.evaluateStep(data[0], data[1], all);
+      double sum = 0;
+      float[] part = new float[600];
+      for (int from = 0; from < 4200; from += 600) {
+        sum += e.evaluateStep(data[0].rows(from, from + 600), data[1].rows(from, from + 600),
+            part);
+        for (int i = 0; i < 600; i++) {
+          assertThat(part[i]).isEqualTo(all[from + i]);
+        }
+      }
+      assertThat(whole).isCloseTo(sum, within(1e-5 * sum));
+    }
+  }
+
+  @Test
   void predictIsThreadSafe() throws Exception {
     try (Executable e = CrossBackendComparison.compileOnFirstDevice(tf, grid())) {
       List<Tensor> batches = new ArrayList<>();

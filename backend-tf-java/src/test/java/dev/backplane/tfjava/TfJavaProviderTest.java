@@ -7,7 +7,10 @@ import dev.backplane.BackendException;
 import dev.backplane.Device;
 import dev.backplane.DeviceInfo;
 import dev.backplane.DeviceStatus;
+import dev.backplane.config.BackplaneConfig;
+import dev.backplane.config.ConfigException;
 import dev.backplane.spi.Backend;
+import dev.backplane.spi.BackendContext;
 import dev.backplane.spi.BackendProvider;
 import dev.backplane.spi.Probe;
 import java.io.File;
@@ -86,6 +89,19 @@ class TfJavaProviderTest {
     assertThat(provider.probe(CrossBackendComparison.context(1, false)).devices().get(0).detail())
         .contains("ExceptionInInitializerError", "caused by IllegalStateException: bad CPU"
             + " features");
+  }
+
+  @Test
+  void badConfigurationIsReportedAsSuchNotAsANativeFailure() {
+    BackendContext context = new BackendContext(BackplaneConfig.builder().classpathFile(false)
+        .set("backplane.tf-java.grappler", "maybe").build(), false);
+    TfJavaProvider provider = new TfJavaProvider();
+    assertThat(provider.probe(context).devices().get(0).detail())
+        .startsWith("Probing TensorFlow failed: ConfigException")
+        .contains("backplane.tf-java.grappler", "on | off");
+    assertThatThrownBy(() -> provider.open(context))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("backplane.tf-java.grappler");
   }
 
   @Test

@@ -14,13 +14,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 
 /**
  * Times the backend against a hand-built TF Java graph of the same model in the same JVM (not a
  * Surefire test; nothing is asserted). Workloads: seed-mlp (the reference model, 1000×10, batch
  * 32, 10 epochs = 320 steps) and mnist-mlp (784→512 relu→512 relu→10 softmax, Adam, sparse
- * categorical cross-entropy, batch 128, synthetic data). Runs alternate between the two so drift
- * affects both; medians are reported.
+ * categorical cross-entropy, batch 128, synthetic data). The baseline runs twice: with the
+ * backend's session configuration (Grappler off: the backend's own overhead) and with TF's default
+ * (Grappler on: what a hand-written program gets). Runs interleave in rotating order so drift
+ * and neighbours affect all three alike; medians and bests are reported.
  *
  * <p>Run: {@code java -cp <test class path> dev.backplane.tfjava.TfJavaSpeedCheck [threads] [reps]}
  */
@@ -45,21 +48,16 @@ public final class TfJavaSpeedCheck {
     ModelSpec spec = ModelSpec.create("seed-mlp", new int[] {10},
         List.of(dense(128, Activation.RELU, "dense"), dense(1, Activation.SIGMOID, "dense_1")),
         Loss.BINARY_CROSSENTROPY, new Adam(), 42);
-    double[] backendMs = new double[reps];
-    double[] handMs = new double[reps];
-    for (int r = -1; r < reps; r++) { // r = -1 warms both up
-      double b = timeBackend(backend, spec, data, 32, 10);
-      double h = timeHandBuilt(spec, new int[] {10, 128, 1}, data, 32, 10, threads, false);
-      if (r >= 0) {
-        backendMs[r] = b;
-        handMs[r] = h;
-      }
-    }
-    report("seed-mlp 10 epochs (320 steps)", backendMs, handMs, "ms", 1);
+    int[] sizes = {10, 128, 1};
+    double[][] ms = interleaved(reps, List.of(
+        () -> timeBackend(backend, spec, data, 32, 10),
+        () -> timeHandBuilt(spec, sizes, data, 32, 10, threads, false, false),
+        () -> timeHandBuilt(spec, sizes, data, 32, 10, threads, false, true)));
+    report("seed-mlp 10 epochs (320 steps)", ms[0], ms[1], ms[2], "ms", 1);
   }
 
   private static void mnistMlp(Backend backend, int threads, int reps) {
-    int n = 128 * 40;
+    int n = 128 * 100;
     SplittableRandom random = new SplittableRandom(3);
     float[] x = new float[n * 784];
     int[] labels = new int[n];
@@ -74,19 +72,32 @@ public final class TfJavaSpeedCheck {
         List.of(dense(512, Activation.RELU, "dense"), dense(512, Activation.RELU, "dense_1"),
             dense(10, Activation.SOFTMAX, "dense_2")),
         Loss.SPARSE_CATEGORICAL_CROSSENTROPY, new Adam(), 42);
-    double[] backendRate = new double[reps];
-    double[] handRate = new double[reps];
+    int[] sizes = {784, 512, 512, 10};
+    double[][] rate = interleaved(reps, List.of(
+        () -> n / timeBackend(backend, spec, data, 128, 1) * 1000,
+        () -> n / timeHandBuilt(spec, sizes, data, 128, 1, threads, true, false) * 1000,
+        () -> n / timeHandBuilt(spec, sizes, data, 128, 1, threads, true, true) * 1000));
+    report("mnist-mlp batch 128 (" + n + " samples per run)", rate[0], rate[1], rate[2],
+        "samples/s", -1);
+  }
+
+  /**
+   * Runs each variant once per repetition, after one warm-up round, rotating their order so no
+   * variant always follows the same one; returns {@code [variant][repetition]}.
+   */
+  private static double[][] interleaved(int reps, List<DoubleSupplier> variants) {
+    int k = variants.size();
+    double[][] results = new double[k][reps];
     for (int r = -1; r < reps; r++) {
-      double b = n / timeBackend(backend, spec, data, 128, 1) * 1000;
-      double h = n / timeHandBuilt(spec, new int[] {784, 512, 512, 10}, data, 128, 1, threads,
-          true) * 1000;
-      if (r >= 0) {
-        backendRate[r] = b;
-        handRate[r] = h;
+      for (int j = 0; j < k; j++) {
+        int v = (j + Math.max(r, 0)) % k;
+        double value = variants.get(v).getAsDouble();
+        if (r >= 0) {
+          results[v][r] = value;
+        }
       }
     }
-    report("mnist-mlp batch 128 (" + n + " samples per run)", backendRate, handRate,
-        "samples/s", -1);
+    return results;
   }
 
   /** Milliseconds for the epochs through the backend; compiling is not timed. */
@@ -111,12 +122,12 @@ public final class TfJavaSpeedCheck {
 
   /** Milliseconds for the same epochs through the hand-built graph; building is not timed. */
   private static double timeHandBuilt(ModelSpec spec, int[] sizes, Tensor[] data, int batch,
-      int epochs, int threads, boolean sparse) {
+      int epochs, int threads, boolean sparse, boolean grappler) {
     List<float[]> weights = new ArrayList<>();
     for (NamedArray p : spec.initialState().parameters()) {
       weights.add(p.values());
     }
-    try (HandBuiltGraph g = new HandBuiltGraph(sizes, weights, sparse, threads)) {
+    try (HandBuiltGraph g = new HandBuiltGraph(sizes, weights, sparse, threads, grappler)) {
       float[] xs = data[0].toArray();
       float[] ys = data[1].toArray();
       float[] outputs = new float[batch * spec.outputSize()];
@@ -140,15 +151,43 @@ public final class TfJavaSpeedCheck {
     }
   }
 
-  /** Prints medians; {@code better} is 1 when lower is better (time), -1 for a rate. */
-  private static void report(String what, double[] backend, double[] hand, String unit,
-      int better) {
-    double b = median(backend);
-    double h = median(hand);
-    double overhead = better > 0 ? b / h - 1 : h / b - 1;
-    System.out.printf("%s: tf-java backend median %.1f %s (runs %s), hand-built graph median"
-        + " %.1f %s (runs %s); backend overhead %+.1f%%%n", what, b, unit, fmt(backend), h, unit,
-        fmt(hand), overhead * 100);
+  /**
+   * Prints medians and bests (the best run is the steadier figure on a shared machine);
+   * {@code better} is 1 when lower is better (time), -1 for a rate.
+   */
+  private static void report(String what, double[] backend, double[] hand, double[] tfDefault,
+      String unit, int better) {
+    System.out.println(what);
+    line("tf-java backend", backend, unit, better);
+    line("hand-built graph, same session config (Grappler off)", hand, unit, better);
+    line("hand-built graph, TF default config (Grappler on)", tfDefault, unit, better);
+    System.out.printf("  backend overhead vs same config: %+.1f%% by median, %+.1f%% by best%n",
+        overhead(median(backend), median(hand), better) * 100,
+        overhead(best(backend, better), best(hand, better), better) * 100);
+    System.out.printf("  backend vs TF default config:    %+.1f%% by median, %+.1f%% by best%n",
+        overhead(median(backend), median(tfDefault), better) * 100,
+        overhead(best(backend, better), best(tfDefault, better), better) * 100);
+  }
+
+  private static void line(String name, double[] values, String unit, int better) {
+    System.out.printf("  %-53s median %8.1f %s, best %8.1f (runs %s)%n", name + ":",
+        median(values), unit, best(values, better), fmt(values));
+  }
+
+  private static double best(double[] values, int better) {
+    return better > 0 ? min(values) : -min(negate(values));
+  }
+
+  private static double overhead(double backend, double hand, int better) {
+    return better > 0 ? backend / hand - 1 : hand / backend - 1;
+  }
+
+  private static double min(double[] values) {
+    return Arrays.stream(values).min().orElse(Double.NaN);
+  }
+
+  private static double[] negate(double[] values) {
+    return Arrays.stream(values).map(v -> -v).toArray();
   }
 
   private static String fmt(double[] values) {

@@ -22,6 +22,10 @@ final class DevicesCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON for machines")
   boolean json;
 
+  @Option(names = "--refresh", description = "Probe again, ignoring cached probe and canary"
+      + " verdicts (backplane.probe.cache)")
+  boolean refresh;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -29,6 +33,9 @@ final class DevicesCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (Backplane backplane = config.backplane()) {
+      if (refresh) {
+        backplane.refresh();
+      }
       List<DeviceInfo> devices = backplane.devices();
       if (json) {
         List<Object> rows = new ArrayList<>();
@@ -44,6 +51,11 @@ final class DevicesCommand implements Callable<Integer> {
         out.println(Json.write(rows));
       } else {
         out.println(table(devices));
+        for (DeviceInfo d : devices) {
+          backplane.cachedVerdict(d.device()).ifPresent(at -> out.println(d.device()
+              + ": verdict from the cache, made " + age(at) + " ago (backplane.probe.cache);"
+              + " devices --refresh checks again"));
+        }
         out.println(backplane.summaryLine());
         for (String p : backplane.discoveryProblems()) {
           out.println("warning: " + p);
@@ -52,6 +64,11 @@ final class DevicesCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private static String age(java.time.Instant at) {
+    long s = Math.max(0, java.time.Duration.between(at, java.time.Instant.now()).getSeconds());
+    return s < 120 ? s + "s" : s < 7200 ? s / 60 + "m" : s / 3600 + "h";
   }
 
   static String table(List<DeviceInfo> devices) {

@@ -37,6 +37,7 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit code (tests call this). */
   public static int run(String... args) {
+    oneLineLogs();
     return commandLine(new Main()).execute(args);
   }
 
@@ -49,6 +50,17 @@ public final class Main implements Runnable {
       return exitCode(e);
     });
     return cli;
+  }
+
+  /**
+   * Fallbacks and failovers are logged as warnings; print them as {@code WARNING: ...} on one line
+   * unless the user configured java.util.logging.
+   */
+  private static void oneLineLogs() {
+    if (System.getProperty("java.util.logging.config.file") == null
+        && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+    }
   }
 
   private static String message(Throwable e) {

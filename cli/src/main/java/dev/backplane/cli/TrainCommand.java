@@ -64,12 +64,29 @@ final class TrainCommand implements Callable<Integer> {
             .batchSize(batchSize).verbose(verbosity).output(out).build());
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Double> result = model.evaluate(data.x, data.y);
+        if (history.deviceRuns().size() > 1 || history.stopReason().isPresent()) {
+          printRuns(out, history);
+        }
         out.printf(Locale.ROOT, "Trained %d epochs on %s in %.2f s; evaluate: loss %.4f -"
             + " accuracy %.4f%n", history.epochs(), model.device(), seconds, result.get("loss"),
             result.get("accuracy"));
       }
     }
     return 0;
+  }
+
+  /** Which device ran which steps, after a failover; why training stopped, if it diverged. */
+  private static void printRuns(PrintStream out, History history) {
+    out.println("Device runs:");
+    int width = history.deviceRuns().stream().mapToInt(r -> r.device().toString().length())
+        .max().orElse(0);
+    for (History.DeviceRun r : history.deviceRuns()) {
+      String steps = r.steps() == 0 ? "no steps"
+          : "steps " + r.firstStep() + "-" + (r.firstStep() + r.steps() - 1);
+      out.printf(Locale.ROOT, "  %-" + width + "s  %s (from epoch %d): %s%n", r.device(), steps,
+          r.firstEpoch() + 1, r.reason().startsWith("placement") ? r.reason() : "failover");
+    }
+    history.stopReason().ifPresent(why -> out.println("Stopped early: " + why));
   }
 
   private static ReferenceData.Task parseTask(String task) {

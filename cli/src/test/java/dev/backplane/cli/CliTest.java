@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +16,21 @@ import org.junit.jupiter.api.Test;
 class CliTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final StringBuilder logged = new StringBuilder();
+  private final Handler logCapture = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      synchronized (logged) {
+        logged.append(record.getLevel()).append(": ").append(record.getMessage()).append('\n');
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
   private PrintStream oldOut;
   private PrintStream oldErr;
 
@@ -22,12 +40,21 @@ class CliTest {
     oldErr = System.err;
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    Logger.getLogger("dev.backplane").addHandler(logCapture);
   }
 
   @AfterEach
   void restore() {
     System.setOut(oldOut);
     System.setErr(oldErr);
+    Logger.getLogger("dev.backplane").removeHandler(logCapture);
+  }
+
+  /** What Backplane logged (java.util.logging binds System.err once, so it is captured here). */
+  private String logged() {
+    synchronized (logged) {
+      return logged.toString();
+    }
   }
 
   private String out() {
@@ -42,14 +69,55 @@ class CliTest {
   void devicesListsTheCpuBackend() {
     assertThat(Main.run("devices")).isZero();
     assertThat(out()).contains("DEVICE").contains("accelerate:cpu:0").contains("READY")
-        .contains("Backplane backends: accelerate (priority 100");
+        .contains("Backplane backends: metal (priority 200, dev.backplane.metal.MetalProvider),"
+            + " accelerate (priority 100");
+  }
+
+  @Test
+  void devicesShowsTheMetalRowWithItsReason() {
+    assertThat(Main.run("devices", "--refresh")).isZero();
+    String os = System.getProperty("os.name");
+    if (os.equals("Linux") && System.getProperty("os.arch").equals("amd64")) {
+      assertThat(out()).contains("metal:gpu:0       gpu    UNAVAILABLE  Metal needs macOS on"
+          + " Apple silicon; this is Linux amd64");
+    } else {
+      assertThat(out()).contains("metal:gpu:0");
+    }
+    assertThat(Main.run("devices", "-Dbackplane.metal.simulate=ok")).isZero();
+    assertThat(out()).contains("metal:gpu:0       gpu    EXPERIMENTAL  simulated Metal device"
+        + " (mode ok) computing with the reference CPU kernels");
   }
 
   @Test
   void devicesJsonIsMachineReadable() {
     assertThat(Main.run("devices", "--json")).isZero();
-    assertThat(out().trim()).startsWith("[{\"id\":\"accelerate:cpu:0\",\"backend\":\"accelerate\","
-        + "\"type\":\"cpu\",\"status\":\"READY\",\"detail\":\"");
+    assertThat(out().trim()).startsWith("[{\"id\":\"metal:gpu:0\",\"backend\":\"metal\","
+        + "\"type\":\"gpu\",\"status\":\"").contains("{\"id\":\"accelerate:cpu:0\","
+        + "\"backend\":\"accelerate\",\"type\":\"cpu\",\"status\":\"READY\",\"detail\":\"");
+  }
+
+  @Test
+  void trainFailsOverFromASimulatedMetalFaultAndFinishes() {
+    assertThat(Main.run("train", "--backend", "metal,accelerate", "--epochs", "2", "--verbose",
+        "2", "-Dbackplane.metal.simulate=nan-after:5")).isZero();
+    assertThat(logged()).contains("WARNING: Failover: metal:gpu:0 (simulated Metal device"
+        + " (mode nan-after:5) computing with the reference CPU kernels) returned a non-finite"
+        + " loss (NaN) at step 5 (epoch 1); accelerate:cpu:0 gives a finite loss (");
+    assertThat(out()).contains("metal:gpu:0       chosen    EXPERIMENTAL: simulated Metal device")
+        .contains("Device runs:\n  metal:gpu:0       steps 0-4 (from epoch 1): placement\n"
+            + "  accelerate:cpu:0  steps 5-63 (from epoch 1): failover")
+        .contains("Trained 2 epochs on accelerate:cpu:0");
+  }
+
+  @Test
+  void trainFallsBackWhenTheSimulatedMetalFailsItsCanary() {
+    assertThat(Main.run("train", "--backend", "metal,accelerate", "--epochs", "1", "--verbose",
+        "0", "-Dbackplane.metal.simulate=drift:0.05")).isZero();
+    assertThat(out()).contains("metal:gpu:0       rejected  UNSTABLE: canary failed: results"
+        + " differ from the reference CPU kernels (accelerate:cpu:0) by up to")
+        .contains("Trained 1 epochs on accelerate:cpu:0");
+    assertThat(logged()).contains("WARNING: Fallback to accelerate:cpu:0: metal:gpu:0 rejected:"
+        + " UNSTABLE: canary failed");
   }
 
   @Test

@@ -1,0 +1,53 @@
+package dev.backplane;
+
+/**
+ * The text form of probe results and verdicts, shared by the verdict cache file and the line
+ * protocol of child probe processes: one device per line, {@code device TAB status TAB detail},
+ * with backslash, tab and line breaks in the detail escaped.
+ */
+final class Wire {
+  private Wire() {}
+
+  static String encode(DeviceInfo d) {
+    return d.device() + "\t" + d.status().name() + "\t" + escape(d.detail());
+  }
+
+  /** @throws IllegalArgumentException for a malformed line */
+  static DeviceInfo decode(String line) {
+    String[] parts = line.split("\t", 3);
+    if (parts.length != 3) {
+      throw new IllegalArgumentException("Malformed device line '" + line + "'");
+    }
+    return new DeviceInfo(Device.parse(parts[0]), DeviceStatus.valueOf(parts[1]),
+        unescape(parts[2]));
+  }
+
+  static String escape(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\\' -> b.append("\\\\");
+        case '\t' -> b.append("\\t");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  static String unescape(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c != '\\' || i + 1 == s.length()) {
+        b.append(c);
+        continue;
+      }
+      char n = s.charAt(++i);
+      b.append(n == 't' ? '\t' : n == 'n' ? '\n' : n == 'r' ? '\r' : n);
+    }
+    return b.toString();
+  }
+}

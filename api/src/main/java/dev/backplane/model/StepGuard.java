@@ -1,0 +1,326 @@
+package dev.backplane.model;
+
+import dev.backplane.BackendException;
+import dev.backplane.Backplane;
+import dev.backplane.Candidate;
+import dev.backplane.Device;
+import dev.backplane.DeviceInfo;
+import dev.backplane.DeviceStatus;
+import dev.backplane.NoBackendException;
+import dev.backplane.Placement;
+import dev.backplane.config.BackplaneConfig;
+import dev.backplane.config.CoreKeys;
+import dev.backplane.config.Fallback;
+import dev.backplane.spi.Backend;
+import dev.backplane.spi.Executable;
+import dev.backplane.spi.ModelState;
+import dev.backplane.tensor.Tensor;
+import dev.backplane.trust.DeviceFaultException;
+import dev.backplane.trust.Diff;
+import dev.backplane.trust.FailoverEvent;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * Guards the training steps of one {@code fit} on a device that is not the reference CPU backend.
+ *
+ * <p>Before each step it keeps the device's state (weights, optimizer slots, iteration count) as
+ * a host snapshot. A step that throws, overruns {@code backplane.step.timeout}, returns a
+ * non-finite loss or outputs, or (every {@code backplane.audit.every} steps) drifts from the
+ * reference is a fault: the snapshot is restored on the fallback device and the same batch re-run
+ * there. Finite there: the device is marked unstable, the model moves to the fallback, and the
+ * step counts once, on the fallback. Non-finite there too: the model diverged, and training stops
+ * as {@link TerminateOnNaN} would. In strict mode ({@code backplane.fallback=none}) the step is
+ * re-run on the reference only to diagnose, and a device fault is raised as a
+ * {@link DeviceFaultException}.
+ *
+ * <p>{@link #create} returns {@code null} for a reference device without an explicit step
+ * deadline: the loop then calls the executable directly, with no snapshot, thread or allocation.
+ */
+final class StepGuard implements AutoCloseable {
+  private final Sequential model;
+  private final Backplane backplane;
+  private final History history;
+  private final PrintStream out;
+  private final Duration stepTimeout;
+  private final boolean timeoutExplicit;
+  private final int auditEvery;
+  private final double tolerance;
+  private final int outputs;
+  private boolean guarded;
+  private StepRunner runner;
+  private Backend referenceBackend;
+  private Executable reference;
+  private float[] referenceOut;
+
+  private StepGuard(Sequential model, History history, PrintStream out) {
+    this.model = model;
+    this.backplane = model.backplane();
+    this.history = history;
+    this.out = out;
+    BackplaneConfig config = backplane.config();
+    this.stepTimeout = config.get(CoreKeys.STEP_TIMEOUT);
+    this.timeoutExplicit = config.isSet(CoreKeys.STEP_TIMEOUT);
+    this.auditEvery = config.get(CoreKeys.AUDIT_EVERY);
+    this.tolerance = config.get(CoreKeys.TRUST_TOLERANCE);
+    this.outputs = Shapes.size(model.outputShape());
+    configureFor(model.device());
+  }
+
+  /** A guard for this fit, or {@code null} when the model's device needs none. */
+  static StepGuard create(Sequential model, History history, PrintStream out) {
+    Backplane bp = model.backplane();
+    if (bp.isReference(model.device()) && !bp.config().isSet(CoreKeys.STEP_TIMEOUT)) {
+      return null;
+    }
+    return new StepGuard(model, history, out);
+  }
+
+  private void configureFor(Device device) {
+    guarded = !backplane.isReference(device);
+    boolean deadline = (guarded || timeoutExplicit) && !stepTimeout.isZero();
+    if (runner != null && !deadline) {
+      runner.close();
+      runner = null;
+    } else if (runner == null && deadline) {
+      runner = new StepRunner(stepTimeout);
+    }
+    if (!guarded) {
+      closeReference();
+    }
+  }
+
+  /** One guarded step; the loop counts it once, on whichever device's result is returned. */
+  double trainStep(Tensor x, Tensor y, float[] out, int rows, int epoch, int batch, long step) {
+    Lock lock = model.stepWriteLock();
+    lock.lock();
+    try {
+      Executable exe = model.executable();
+      if (!guarded) {
+        try {
+          return run(exe, x, y, out);
+        } catch (StepRunner.TimedOut t) {
+          throw new BackendException(exe.device(), Fault.timedOut(format(stepTimeout))
+              .describeAt(exe.device().toString(), step, epoch) + "; " + exe.device()
+              + " is the reference CPU backend, so there is nothing to fall back to", null);
+        }
+      }
+      ModelState before = exe.snapshot();
+      Fault fault;
+      try {
+        double loss = run(exe, x, y, out);
+        fault = check(loss, out, rows);
+        if (fault == null && auditEvery > 0 && step % auditEvery == 0) {
+          fault = audit(exe, before, x, y, out, rows, loss);
+        }
+        if (fault == null) {
+          return loss;
+        }
+      } catch (StepRunner.TimedOut t) {
+        fault = Fault.timedOut(format(stepTimeout));
+      } catch (RuntimeException e) {
+        fault = Fault.threw(e);
+      }
+      return recover(fault, exe, before, x, y, out, rows, epoch, batch, step);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private double run(Executable exe, Tensor x, Tensor y, float[] out) {
+    return runner == null ? exe.trainStep(x, y, out) : runner.trainStep(exe, x, y, out);
+  }
+
+  private Fault check(double loss, float[] out, int rows) {
+    boolean lossOk = Double.isFinite(loss);
+    return lossOk && Diff.finite(out, rows * outputs) ? null : Fault.nonFinite(loss, lossOk);
+  }
+
+  private Fault audit(Executable exe, ModelState before, Tensor x, Tensor y, float[] out,
+      int rows, double loss) {
+    Executable ref = reference(out.length);
+    if (ref == null) {
+      return null;
+    }
+    ref.restore(before);
+    double refLoss = ref.trainStep(x, y, referenceOut);
+    double dl = Diff.relative(loss, refLoss);
+    double dout = Diff.relative(out, referenceOut, rows * outputs);
+    double dw = Diff.parameters(exe.snapshot(), ref.snapshot());
+    double worst = Math.max(dl, Math.max(dout, dw));
+    if (worst <= tolerance) {
+      return null;
+    }
+    String where = worst == dl ? "the loss (" + Fault.loss(loss / rows) + " vs "
+        + Fault.loss(refLoss / rows) + ")" : worst == dout ? "the outputs" : "the updated weights";
+    return Fault.drifted(where, worst, tolerance, auditEvery);
+  }
+
+  private double recover(Fault fault, Executable exe, ModelState before, Tensor x, Tensor y,
+      float[] out, int rows, int epoch, int batch, long step) {
+    Device device = exe.device();
+    boolean strict = model.placement().fallback() == Fallback.NONE;
+    String failed = fault.describeAt(describe(device), step, epoch);
+    Executable rerun;
+    DeviceInfo target;
+    if (strict) {
+      rerun = reference(out.length);
+      target = rerun == null ? null : new DeviceInfo(rerun.device(), DeviceStatus.READY,
+          "the reference CPU kernels");
+    } else {
+      target = backplane.fallbackFor(device).orElse(null);
+      rerun = target == null ? null : backplane.compile(model.spec(), target.device());
+    }
+    if (rerun == null) {
+      return passThrough(fault, device, failed);
+    }
+    double loss;
+    try {
+      rerun.restore(before);
+      loss = rerun.trainStep(x, y, out);
+    } catch (RuntimeException e) {
+      if (!strict) {
+        rerun.close();
+      }
+      RuntimeException original = fault.cause() != null ? fault.cause()
+          : new BackendException(device, failed, null);
+      original.addSuppressed(e);
+      throw original;
+    }
+    boolean finite = check(loss, out, rows) == null;
+    Device to = target.device();
+    if (!finite && !fault.deviceAtFaultRegardless()) {
+      if (!strict) {
+        rerun.close();
+      }
+      diverged(device, to, epoch, batch, step);
+      return fault.loss();
+    }
+    String outcome = finite ? to + " gives a finite loss (" + Fault.loss(loss / rows)
+        + ") from the same weights" : to + " was given the step instead";
+    if (strict) {
+      if (fault.kind() != Fault.Kind.TIMED_OUT) {
+        exe.restore(before);
+      }
+      String reason = failed + "; " + outcome + ", so " + device + " is at fault";
+      backplane.report(new FailoverEvent(FailoverEvent.Kind.DEVICE_FAULT, device, null, epoch,
+          step, reason));
+      throw new DeviceFaultException(device, reason + ". backplane.fallback=none, so training"
+          + " stops instead of moving to the CPU; set backplane.fallback=cpu to fail over"
+          + (fault.kind() == Fault.Kind.TIMED_OUT ? ". The device never returned: compile the"
+              + " model again before using it" : ""), fault.cause());
+    }
+    String reason = failed + "; " + outcome + ", so " + device + " is marked UNSTABLE and"
+        + " training continues on " + to + " from step " + step;
+    model.failover(rerun, amend(model.placement(), device, failed, target, step));
+    history.startRun(to, epoch, step, reason);
+    backplane.report(new FailoverEvent(FailoverEvent.Kind.FAILOVER, device, to, epoch, step,
+        reason));
+    configureFor(to);
+    if (!finite) {
+      diverged(device, to, epoch, batch, step);
+    }
+    return loss;
+  }
+
+  private double passThrough(Fault fault, Device device, String failed) {
+    switch (fault.kind()) {
+      case NON_FINITE:
+        return fault.loss();
+      case THREW:
+        throw fault.cause();
+      default:
+        throw new DeviceFaultException(device, failed + ", and there is no device to fall back"
+            + " to", fault.cause());
+    }
+  }
+
+  private void diverged(Device device, Device to, int epoch, int batch, long step) {
+    String diagnosis = "the model diverged at step " + step + " (epoch " + (epoch + 1) + "): "
+        + to + " also gives a non-finite loss from the same weights, so " + device
+        + " is not at fault";
+    out.println("Batch " + batch + ": Invalid loss, terminating training (" + diagnosis + ")");
+    history.stopped(diagnosis);
+    model.stopTraining();
+    backplane.report(new FailoverEvent(FailoverEvent.Kind.DIVERGED, device, null, epoch, step,
+        diagnosis));
+  }
+
+  private String describe(Device device) {
+    for (DeviceInfo d : backplane.devices()) {
+      if (d.device().equals(device)) {
+        return device + " (" + d.detail() + ")";
+      }
+    }
+    return device.toString();
+  }
+
+  /** The placement after a failover: the device rejected with the fault, the fallback last. */
+  private static Placement amend(Placement p, Device failed, String reason, DeviceInfo target,
+      long step) {
+    List<Candidate> lines = new ArrayList<>();
+    for (Candidate c : p.candidates()) {
+      if (c.device().equals(failed)) {
+        lines.add(new Candidate(c.info().withStatus(DeviceStatus.UNSTABLE, reason),
+            Candidate.Verdict.REJECTED, "UNSTABLE: " + reason));
+      } else if (!c.device().equals(target.device())) {
+        lines.add(c);
+      }
+    }
+    lines.add(new Candidate(target, Candidate.Verdict.FALLBACK, "failover at step " + step
+        + " (backplane.fallback=cpu); " + target.status() + ": " + target.detail()));
+    return new Placement(target, p.preferences(), p.fallback(), lines);
+  }
+
+  /** The reference executable for audits and strict diagnosis, or {@code null} if none. */
+  private Executable reference(int outLength) {
+    if (reference == null) {
+      try {
+        referenceBackend = backplane.openReference();
+      } catch (NoBackendException e) {
+        return null;
+      }
+      Device d = null;
+      for (DeviceInfo info : referenceBackend.devices()) {
+        if (info.status().usable()) {
+          d = info.device();
+          break;
+        }
+      }
+      if (d == null) {
+        closeReference();
+        return null;
+      }
+      reference = referenceBackend.compile(model.spec(), d);
+      referenceOut = new float[outLength];
+    }
+    return reference;
+  }
+
+  private void closeReference() {
+    if (reference != null) {
+      reference.close();
+      reference = null;
+    }
+    if (referenceBackend != null) {
+      referenceBackend.close();
+      referenceBackend = null;
+    }
+  }
+
+  private static String format(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+  }
+
+  @Override
+  public void close() {
+    if (runner != null) {
+      runner.close();
+    }
+    closeReference();
+  }
+}

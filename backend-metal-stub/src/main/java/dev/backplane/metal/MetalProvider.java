@@ -1,0 +1,86 @@
+package dev.backplane.metal;
+
+import dev.backplane.BackendException;
+import dev.backplane.Device;
+import dev.backplane.DeviceInfo;
+import dev.backplane.DeviceStatus;
+import dev.backplane.DeviceType;
+import dev.backplane.config.ConfigKey;
+import dev.backplane.spi.Backend;
+import dev.backplane.spi.BackendContext;
+import dev.backplane.spi.BackendProvider;
+import dev.backplane.spi.Probe;
+import java.util.List;
+
+/**
+ * The {@code metal} backend: one device, {@code metal:gpu:0}, priority 200 (above the CPU's 100,
+ * though an EXPERIMENTAL device is only chosen when named).
+ *
+ * <p>Probe: with {@code backplane.metal.simulate} set, a simulated device (or the simulated probe
+ * fault); else on macOS on Apple silicon, real detection through JNA
+ * ({@code MTLCreateSystemDefaultDevice}, the device name, its recommended working-set size);
+ * anywhere else UNAVAILABLE, "Metal needs macOS on Apple silicon; this is Linux amd64". The
+ * constructor and every method but the Mac branch of {@link #probe} stay away from JNA, so no JNA
+ * class is loaded on other systems.
+ */
+public final class MetalProvider implements BackendProvider {
+  /** The backend id. */
+  public static final String ID = "metal";
+  /** The one device. */
+  public static final Device DEVICE = Device.gpu(ID, 0);
+
+  /** {@code backplane.metal.simulate}: a fault to simulate on any OS; unset by default. */
+  public static final ConfigKey<SimulationMode> SIMULATE = ConfigKey.of(
+      "backplane.metal.simulate", "simulate a Metal device computing with the reference CPU"
+          + " kernels that injects this fault (for testing fallback)", SimulationMode.ALLOWED,
+      null, SimulationMode::parse);
+
+  /** Cheap: touches nothing native. */
+  public MetalProvider() {}
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public int priority() {
+    return 200;
+  }
+
+  @Override
+  public DeviceType deviceType() {
+    return DeviceType.GPU;
+  }
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    return List.of(SIMULATE);
+  }
+
+  @Override
+  public Probe probe(BackendContext context) {
+    SimulationMode mode = context.get(SIMULATE);
+    if (mode != null) {
+      return SimulatedMetalBackend.probe(mode);
+    }
+    if (!Platform.isAppleSilicon()) {
+      return Probe.unavailable(DEVICE, Platform.unavailableReason());
+    }
+    return MetalDetection.probe();
+  }
+
+  @Override
+  public Backend open(BackendContext context) {
+    SimulationMode mode = context.get(SIMULATE);
+    if (mode != null) {
+      return new SimulatedMetalBackend(mode, context);
+    }
+    if (!Platform.isAppleSilicon()) {
+      throw new BackendException(DEVICE, "The Metal backend cannot be opened: "
+          + Platform.unavailableReason(), null);
+    }
+    return new MetalBackend(List.of(new DeviceInfo(DEVICE, DeviceStatus.EXPERIMENTAL,
+        "Metal (detection only)")));
+  }
+}
