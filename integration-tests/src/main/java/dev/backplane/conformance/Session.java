@@ -4,6 +4,7 @@ import dev.backplane.Backplane;
 import dev.backplane.Device;
 import dev.backplane.DeviceInfo;
 import dev.backplane.DeviceStatus;
+import dev.backplane.NoBackendException;
 import dev.backplane.config.BackplaneConfig;
 import dev.backplane.config.CoreKeys;
 import dev.backplane.spi.Backend;
@@ -64,9 +65,20 @@ final class Session implements AutoCloseable {
     return provider;
   }
 
-  /** The context the tested backend is probed and opened with. */
+  /**
+   * The context the tested backend is probed and opened with; a backend that wraps the reference
+   * (the simulated Metal device) opens the kit's reference through it.
+   */
   BackendContext context() {
-    return new BackendContext(config, false);
+    return new BackendContext(config, false, this::openFreshReference);
+  }
+
+  private Backend openFreshReference() {
+    if (referenceProvider == null) {
+      throw new NoBackendException("No reference backend for conformance: " + noReferenceReason);
+    }
+    return Backplane.builder().serviceLoader(false).config(Conformance.isolatedConfig())
+        .addProvider(referenceProvider).build().openReference();
   }
 
   /** The device under test, or {@code null} when none is usable. */
