@@ -29,7 +29,7 @@ public final class ScenarioProbe implements Callable<Map<String, Object>> {
   public Map<String, Object> call() {
     Map<String, Object> facts = new LinkedHashMap<>();
     BackplaneConfig config = BackplaneConfig.builder().systemProperties(new Properties())
-        .environment(Map.of()).classpathFile(false).build();
+        .environment(Map.of()).classpathFile(false).set("backplane.probe.cache", "0").build();
     try (Backplane bp = Backplane.builder().config(config)
         .classLoader(getClass().getClassLoader()).build()) {
       facts.put("summary", bp.summaryLine());
