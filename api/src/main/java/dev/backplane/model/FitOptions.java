@@ -9,7 +9,9 @@ import java.util.List;
  * The options of {@link Sequential#fit}, with Keras's names and defaults: 1 epoch, batch size 32,
  * shuffled, no validation, verbose {@code auto}. Build with {@link #builder()}. Immutable.
  *
- * @param epochs number of epochs, ≥ 0
+ * @param epochs the epoch to train up to (exclusive), as Keras's {@code epochs}; ≥ 0
+ * @param initialEpoch the epoch to start at (Keras's {@code initial_epoch}), for resuming: epochs
+ *     {@code initialEpoch .. epochs - 1} run, each shuffled as it would have been in one long fit
  * @param batchSize samples per step, ≥ 1
  * @param shuffle whether to shuffle the training samples each epoch (seeded)
  * @param validationSplit fraction of the samples, taken from the end before shuffling, held out
@@ -20,7 +22,7 @@ import java.util.List;
  * @param verbosity how much to print
  * @param output where progress goes
  */
-public record FitOptions(int epochs, int batchSize, boolean shuffle, double validationSplit,
+public record FitOptions(int epochs, int initialEpoch, int batchSize, boolean shuffle, double validationSplit,
     Tensor validationX, Tensor validationY, List<Callback> callbacks, Verbosity verbosity,
     PrintStream output) {
 
@@ -28,6 +30,9 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
   public FitOptions {
     if (epochs < 0) {
       throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
+    }
+    if (initialEpoch < 0) {
+      throw new IllegalArgumentException("initial_epoch must be >= 0, got " + initialEpoch);
     }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
@@ -56,6 +61,7 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
   /** Builds {@link FitOptions}. */
   public static final class Builder {
     private int epochs = 1;
+    private int initialEpoch;
     private int batchSize = 32;
     private boolean shuffle = true;
     private double validationSplit;
@@ -70,6 +76,15 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
     /** Number of epochs (default 1). */
     public Builder epochs(int epochs) {
       this.epochs = epochs;
+      return this;
+    }
+
+    /**
+     * The epoch to start at (default 0), to resume a fit that stopped after {@code initialEpoch}
+     * epochs: with the restored state it continues exactly as the uninterrupted fit would.
+     */
+    public Builder initialEpoch(int initialEpoch) {
+      this.initialEpoch = initialEpoch;
       return this;
     }
 
@@ -124,7 +139,8 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, double vali
 
     /** Validates and builds. */
     public FitOptions build() {
-      return new FitOptions(epochs, batchSize, shuffle, validationSplit, validationX, validationY,
+      return new FitOptions(epochs, initialEpoch, batchSize, shuffle, validationSplit,
+          validationX, validationY,
           callbacks, verbosity, output);
     }
   }

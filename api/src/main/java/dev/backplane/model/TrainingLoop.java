@@ -77,7 +77,7 @@ final class TrainingLoop {
     Tensor yTail = view(yBuffer, yShape, batch, tail);
 
     History history = new History();
-    history.startRun(model.device(), 0, 0, firstRunReason());
+    history.startRun(model.device(), opts.initialEpoch(), 0, firstRunReason());
     StepGuard guard = StepGuard.create(model, history, opts.output());
     MetricAccumulator acc = new MetricAccumulator(model.resolvedMetrics(), model.metricKeys(),
         outputs);
@@ -93,7 +93,8 @@ final class TrainingLoop {
     Map<String, Double> logs = new LinkedHashMap<>();
     long globalStep = 0;
     try {
-      for (int epoch = 0; epoch < opts.epochs() && !model.stopRequested(); epoch++) {
+      for (int epoch = opts.initialEpoch(); epoch < opts.epochs() && !model.stopRequested();
+          epoch++) {
         for (Callback c : opts.callbacks()) {
           c.onEpochBegin(model, epoch);
         }

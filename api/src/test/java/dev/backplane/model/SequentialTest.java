@@ -132,6 +132,23 @@ class SequentialTest {
   }
 
   @Test
+  void initialEpochResumesWithTheShuffleOfThatEpoch() {
+    Tensor[] d = data(10);
+    Sequential whole = compiled();
+    whole.fit(d[0], d[1], quiet().epochs(3).batchSize(5).build());
+    List<float[]> expected = exe().trainBatches;
+
+    Sequential resumed = compiled();
+    History h = resumed.fit(d[0], d[1], quiet().epochs(3).initialEpoch(2).batchSize(5).build());
+    assertThat(h.epochs()).isEqualTo(1);
+    assertThat(exe().trainBatches).hasSize(2);
+    assertThat(exe().trainBatches.get(0)).containsExactly(expected.get(4));
+    assertThat(exe().trainBatches.get(1)).containsExactly(expected.get(5));
+    assertThatThrownBy(() -> quiet().initialEpoch(-1).build())
+        .hasMessageContaining("initial_epoch must be >= 0");
+  }
+
+  @Test
   void unshuffledOrderIsTheDataOrder() {
     Sequential m = compiled();
     Tensor[] d = data(5);
