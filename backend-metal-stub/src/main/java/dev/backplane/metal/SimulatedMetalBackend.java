@@ -4,6 +4,7 @@ import dev.backplane.BackendException;
 import dev.backplane.Device;
 import dev.backplane.DeviceInfo;
 import dev.backplane.DeviceStatus;
+import dev.backplane.UnsupportedFeatureException;
 import dev.backplane.spi.Backend;
 import dev.backplane.spi.BackendContext;
 import dev.backplane.spi.Executable;
@@ -97,7 +98,18 @@ final class SimulatedMetalBackend implements Backend {
       throw new BackendException(device, "The simulated Metal device found no usable device in"
           + " the reference backend '" + reference.id() + "'", null);
     }
-    return new FaultInjectingExecutable(reference.compile(spec, cpu), device, mode);
+    Executable compiled;
+    try {
+      compiled = reference.compile(spec, cpu);
+    } catch (UnsupportedFeatureException e) {
+      // The simulated device is what the user placed on: the refusal must name it, not the
+      // reference backend that computes for it.
+      UnsupportedFeatureException own = new UnsupportedFeatureException(MetalProvider.ID,
+          e.feature());
+      own.initCause(e);
+      throw own;
+    }
+    return new FaultInjectingExecutable(compiled, device, mode);
   }
 
   @Override

@@ -27,7 +27,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "Missing command: devices, train, bench or predict");
+        "Missing command: devices, train, bench, predict or conformance");
   }
 
   /** Runs the CLI and exits with its code. */
