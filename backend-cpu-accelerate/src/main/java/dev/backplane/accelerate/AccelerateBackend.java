@@ -30,7 +30,7 @@ public final class AccelerateBackend implements Backend {
   private final Set<AccelerateExecutable> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private AccelerateBackend(Kernels kernels) {
+  AccelerateBackend(Kernels kernels) {
     this.kernels = kernels;
     this.pool = new ComputePool(kernels.threads());
     if (kernels.isNative()) {

@@ -2,6 +2,7 @@ package dev.backplane.accelerate;
 
 import dev.backplane.BackendException;
 import dev.backplane.spi.BackendContext;
+import java.util.function.IntFunction;
 
 /**
  * The kernel choice for a context, shared by probe and open: reference → pure Java always;
@@ -18,6 +19,11 @@ record Kernels(NativeGemm nativeGemm, int threads, String detail) {
    * @throws BackendException when {@code native} was forced and no native BLAS loads
    */
   static Kernels choose(BackendContext context) {
+    return choose(context, NativeBlas::load);
+  }
+
+  /** {@link #choose(BackendContext)} with the native loader given (tests inject failures). */
+  static Kernels choose(BackendContext context, IntFunction<NativeGemm> nativeLoader) {
     int threads = context.threads();
     String javaDetail = "pure Java kernels, " + threads + (threads == 1 ? " thread" : " threads");
     if (context.reference()) {
@@ -29,7 +35,7 @@ record Kernels(NativeGemm nativeGemm, int threads, String detail) {
       return new Kernels(null, threads, javaDetail + " (" + BlasMode.KEY.name() + "=java)");
     }
     try {
-      NativeGemm gemm = NativeBlas.load(threads);
+      NativeGemm gemm = nativeLoader.apply(threads);
       return new Kernels(gemm, threads, gemm.description());
     } catch (NativeBlas.NativeBlasUnavailableException e) {
       if (mode == BlasMode.NATIVE) {

@@ -58,6 +58,11 @@ final class NativeBlas {
     }
   }
 
+  /** Forgets that the fallback was logged (tests). */
+  static void resetFallbackLog() {
+    FALLBACK_LOGGED.set(false);
+  }
+
   /** A one-line cause: the exception's simple class name and message. */
   static String describe(Throwable cause) {
     String message = cause.getMessage();
