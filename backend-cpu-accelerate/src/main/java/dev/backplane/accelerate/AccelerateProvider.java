@@ -49,7 +49,7 @@ public final class AccelerateProvider implements BackendProvider {
   @Override
   public Probe probe(BackendContext context) {
     try {
-      Kernels kernels = Kernels.choose(context);
+      Kernels kernels = Kernels.choose(context, null);
       if (kernels.isNative()) {
         kernels.nativeGemm().close();
       }

@@ -24,16 +24,18 @@ final class NativeBlas {
   }
 
   /**
-   * A native gemm with the given thread count.
+   * A native gemm splitting large products over {@code pool} (where the library does not manage
+   * its own threads).
    *
+   * @param pool the backend's threads, or {@code null} (e.g. for a probe)
    * @throws NativeBlasUnavailableException with the cause when the library cannot be loaded
    */
-  static synchronized NativeGemm load(int threads) {
+  static synchronized NativeGemm load(ComputePool pool) {
     if (failure != null) {
       throw new NativeBlasUnavailableException(failure);
     }
     try {
-      NativeGemm gemm = isMac() ? AccelerateGemm.load() : OpenBlasGemm.load(threads);
+      NativeGemm gemm = isMac() ? AccelerateGemm.load() : OpenBlasGemm.load(pool);
       loaded = true;
       return gemm;
     } catch (Throwable t) {

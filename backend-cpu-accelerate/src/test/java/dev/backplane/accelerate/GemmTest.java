@@ -30,7 +30,7 @@ class GemmTest {
     pool = new ComputePool(2);
     javaGemm = new JavaGemm(pool);
     javaSingle = new JavaGemm(null);
-    openBlas = OpenBlasGemm.load(2);
+    openBlas = OpenBlasGemm.load(pool);
   }
 
   @AfterAll
@@ -41,7 +41,7 @@ class GemmTest {
 
   static Stream<Arguments> cases() {
     int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {32, 1, 128}, {32, 128, 1}, {64, 10, 200},
-        {128, 200, 9}, {70, 300, 130}, {200, 64, 3}};
+        {128, 200, 9}, {70, 300, 130}, {200, 64, 3}, {400, 40, 100}, {96, 2, 3000}};
     List<Arguments> args = new ArrayList<>();
     for (String gemm : List.of("java", "java-1-thread", "openblas")) {
       for (int[] s : shapes) {
@@ -141,6 +141,67 @@ class GemmTest {
       assertThat(out).containsExactly(4, 5, 10, 11);
       assertThatThrownBy(() -> openBlas.sgemm(false, false, 3, 2, 3, 1f, a, 3, b, 2, 0f, c, 2))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A (3 × 3");
+    }
+  }
+
+  @Test
+  void nativeProductsFromManyThreadsAtOnceAreRight() throws Exception {
+    // Large enough to be split over the pool; one caller splits, the others call directly.
+    int m = 96;
+    int n = 256;
+    int k = 160;
+    SplittableRandom r = new SplittableRandom(9);
+    float[] a = random(r, m * k);
+    float[] b = random(r, k * n);
+    float[] expected = new float[m * n];
+    javaSingle.multiply(m, n, k, a, b, expected);
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<float[]>> results = new ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        results.add(threads.submit(() -> {
+          try (NativeBuffer na = openBlas.allocate(m * k); NativeBuffer nb = openBlas.allocate(
+              k * n); NativeBuffer nc = openBlas.allocate(m * n)) {
+            na.floats().put(0, a);
+            nb.floats().put(0, b);
+            float[] out = new float[m * n];
+            for (int i = 0; i < 10; i++) {
+              openBlas.sgemm(false, false, m, n, k, 1f, na, k, nb, n, 0f, nc, n);
+            }
+            nc.floats().get(0, out);
+            return out;
+          }
+        }));
+      }
+      for (var f : results) {
+        float[] out = f.get();
+        for (int i = 0; i < out.length; i++) {
+          assertThat(out[i]).isCloseTo(expected[i],
+              org.assertj.core.api.Assertions.within(1e-4f));
+        }
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void nativeSplitProductMayUseOneBufferAsBothOperands() {
+    int m = 300;
+    int k = 200;
+    SplittableRandom r = new SplittableRandom(10);
+    float[] a = random(r, m * k);
+    float[] expected = new float[m * m];
+    javaSingle.sgemm(false, true, m, m, k, 1f, a, 0, k, a, 0, k, 0f, expected, 0, m);
+    try (NativeBuffer na = openBlas.allocate(m * k); NativeBuffer nc = openBlas.allocate(m * m)) {
+      na.floats().put(0, a);
+      openBlas.sgemm(false, true, m, m, k, 1f, na, k, na, k, 0f, nc, m);
+      float[] out = new float[m * m];
+      nc.floats().get(0, out);
+      for (int i = 0; i < out.length; i++) {
+        assertThat(out[i]).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-4f));
+      }
     }
   }
 

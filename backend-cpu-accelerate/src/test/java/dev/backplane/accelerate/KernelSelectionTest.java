@@ -15,7 +15,7 @@ import dev.backplane.spi.ModelState;
 import dev.backplane.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code backplane.accelerate.blas}: auto, native and java, and what happens when native fails. */
 class KernelSelectionTest {
-  private static final IntFunction<NativeGemm> BROKEN = threads -> {
+  private static final Function<ComputePool, NativeGemm> BROKEN = pool -> {
     throw new NativeBlas.NativeBlasUnavailableException(
         new UnsatisfiedLinkError("no jniopenblas_nolapack in java.library.path"));
   };
@@ -58,7 +58,7 @@ class KernelSelectionTest {
   @Test
   void forcedNativeFailsWithTheCause() {
     assertThatThrownBy(() -> Kernels.choose(Fixtures.context(false, BlasMode.KEY.name(),
-        "native"), BROKEN))
+        "native"), null, BROKEN))
         .isInstanceOf(BackendException.class)
         .hasMessageContaining("backplane.accelerate.blas=native")
         .hasMessageContaining("no jniopenblas_nolapack in java.library.path")
@@ -86,8 +86,8 @@ class KernelSelectionTest {
     logger.addHandler(capture);
     NativeBlas.resetFallbackLog();
     try {
-      Kernels first = Kernels.choose(Fixtures.context(false, "backplane.threads", "2"), BROKEN);
-      Kernels second = Kernels.choose(Fixtures.context(false), BROKEN);
+      Kernels first = Kernels.choose(Fixtures.context(false, "backplane.threads", "2"), null, BROKEN);
+      Kernels second = Kernels.choose(Fixtures.context(false), null, BROKEN);
       assertThat(first.isNative()).isFalse();
       assertThat(first.detail()).isEqualTo("pure Java kernels (native BLAS unavailable:"
           + " UnsatisfiedLinkError: no jniopenblas_nolapack in java.library.path), 2 threads");

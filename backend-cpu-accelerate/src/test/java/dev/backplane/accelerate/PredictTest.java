@@ -56,8 +56,10 @@ class PredictTest {
           AccelerateExecutable.PREDICT_CHUNK, rows - 1}) {
         float[] one = new float[6];
         exe.predict(x.rows(r, r + 1), one);
+        // Kernels may group sums differently for another batch size: equal up to round-off.
         for (int j = 0; j < 6; j++) {
-          assertThat(all[r * 6 + j]).as("row %d output %d", r, j).isEqualTo(one[j]);
+          assertThat(all[r * 6 + j]).as("row %d output %d", r, j)
+              .isCloseTo(one[j], org.assertj.core.api.Assertions.within(1e-6f));
         }
       }
       exe.predict(x.rows(0, 0), new float[0]);
