@@ -155,7 +155,7 @@ public final class ComputePool implements AutoCloseable {
     return true;
   }
 
-  /** Stops the workers and waits up to a second for them to end. Idempotent. */
+  /** Stops the workers and waits (up to ten seconds) for them to end. Idempotent. */
   @Override
   public void close() {
     if (closed) {
@@ -170,7 +170,7 @@ public final class ComputePool implements AutoCloseable {
     for (Thread t : workers) {
       LockSupport.unpark(t);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     for (Thread t : workers) {
       long left = deadline - System.nanoTime();
       if (left > 0) {

@@ -136,11 +136,16 @@ public final class JavaGemm implements Gemm {
       return;
     }
     Workspace ws = flatWorkspace.get();
-    float[][] ar = pack(a, aOffset, lda, transA ? k : m, transA ? m : k, ws.flatA = grow(ws.flatA,
-        transA ? k : m, transA ? m : k));
-    float[][] br = pack(b, bOffset, ldb, transB ? n : k, transB ? k : n, ws.flatB = grow(ws.flatB,
-        transB ? n : k, transB ? k : n));
-    float[][] cr = ws.flatC = grow(ws.flatC, m, n);
+    int aRows = transA ? k : m;
+    int aCols = transA ? m : k;
+    int bRows = transB ? n : k;
+    int bCols = transB ? k : n;
+    ws.flatA = grow(ws.flatA, aRows, aCols);
+    ws.flatB = grow(ws.flatB, bRows, bCols);
+    ws.flatC = grow(ws.flatC, m, n);
+    float[][] ar = pack(a, aOffset, lda, aRows, aCols, ws.flatA);
+    float[][] br = pack(b, bOffset, ldb, bRows, bCols, ws.flatB);
+    float[][] cr = ws.flatC;
     multiply(ws, transA, transB, m, n, k, ar, br, cr, false);
     for (int i = 0; i < m; i++) {
       float[] row = cr[i];

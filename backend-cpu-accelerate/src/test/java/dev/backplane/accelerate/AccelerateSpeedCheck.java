@@ -17,11 +17,14 @@ import java.util.SplittableRandom;
 
 /**
  * Measures the two reference workloads through the SPI and prints the numbers; asserts nothing.
- * Not a test (Surefire does not pick it up). Run after {@code test-compile}:
+ * Not a test (Surefire does not pick it up). From the repository root:
  *
  * <pre>
- * java -cp "$(cat cp.txt):backend-cpu-accelerate/target/classes:backend-cpu-accelerate/target/test-classes" \
- *   dev.backplane.accelerate.AccelerateSpeedCheck [auto|native|java ...] [seed|mnist] [threads]
+ * ./mvnw -o -q -pl backend-cpu-accelerate -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/speed.cp -Dmdep.includeScope=test
+ * java -cp "$(cat backend-cpu-accelerate/target/speed.cp):backend-cpu-accelerate/target/classes\
+ * :backend-cpu-accelerate/target/test-classes" dev.backplane.accelerate.AccelerateSpeedCheck \
+ *     [auto|native|java ...] [seed|mnist] [threads]
  * </pre>
  *
  * <ul>

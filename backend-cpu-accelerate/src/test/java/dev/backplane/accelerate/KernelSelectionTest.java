@@ -86,7 +86,8 @@ class KernelSelectionTest {
     logger.addHandler(capture);
     NativeBlas.resetFallbackLog();
     try {
-      Kernels first = Kernels.choose(Fixtures.context(false, "backplane.threads", "2"), null, BROKEN);
+      Kernels first = Kernels.choose(Fixtures.context(false, "backplane.threads", "2"), null,
+          BROKEN);
       Kernels second = Kernels.choose(Fixtures.context(false), null, BROKEN);
       assertThat(first.isNative()).isFalse();
       assertThat(first.detail()).isEqualTo("pure Java kernels (native BLAS unavailable:"
