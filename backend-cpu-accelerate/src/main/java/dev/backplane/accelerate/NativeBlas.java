@@ -39,8 +39,8 @@ final class NativeBlas {
       loaded = true;
       return gemm;
     } catch (Throwable t) {
-      if (t instanceof VirtualMachineError && !(t instanceof OutOfMemoryError)) {
-        throw (VirtualMachineError) t;
+      if (t instanceof StackOverflowError || t instanceof UnknownError) {
+        throw (Error) t;
       }
       Throwable cause = t instanceof ExceptionInInitializerError && t.getCause() != null
           ? t.getCause() : t;
