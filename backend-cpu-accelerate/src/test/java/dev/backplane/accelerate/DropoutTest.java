@@ -73,6 +73,18 @@ class DropoutTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void branchFreeKeepIsUniformAtLeastRate() {
+    for (double rate : new double[] {0, 0.1, 0.25, 0.5, 0.9, 0.999}) {
+      long threshold = (long) Math.ceil(rate * 0x1p53);
+      for (long i = 0; i < 20_000; i++) {
+        long key = DropoutOp.mix(i * 31 + 7);
+        assertThat(DropoutOp.keep(key, i, threshold) == 1)
+            .as("rate %s element %d", rate, i).isEqualTo(DropoutOp.uniform(key, i) >= rate);
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"java", "native"})
   void rateZeroIsTheIdentity(String mode) {
