@@ -10,8 +10,8 @@ import java.util.Arrays;
  * <p>The kernels work on matrices held as arrays of row arrays (see {@link RowKernels} for why);
  * {@link #multiply(Workspace, boolean, boolean, int, int, int, float[][], float[][], float[][],
  * boolean)} takes that form directly and the flat {@link #sgemm} packs into it. Products with at
- * least {@value #PARALLEL_WORK} multiply-adds are split by output rows over the
- * {@link ComputePool}; smaller ones stay on the calling thread, where a hand-off would cost more
+ * least {@value #PARALLEL_WORK} multiply-adds are cut into chunks of output rows, claimed by the
+ * threads of the {@link ComputePool}; smaller ones stay on the calling thread, where a hand-off would cost more
  * than it saves. Narrow products ({@code n} below {@value #NARROW}) are computed transposed so the
  * vectorized inner loop runs along the long side; the narrowest ({@code n} below
  * {@value #DOT_WIDTH}) as dot products.
@@ -23,6 +23,8 @@ public final class JavaGemm implements Gemm {
   static final int NARROW = 16;
   /** Output widths below which rows of A are dotted with rows of Bᵀ instead. */
   static final int DOT_WIDTH = 4;
+  /** Chunks per thread a parallel product is cut into (see {@link ComputePool.ChunkedTask}). */
+  static final int CHUNKS_PER_THREAD = 4;
 
   private final ComputePool pool;
   private final ThreadLocal<Workspace> flatWorkspace;
@@ -102,9 +104,9 @@ public final class JavaGemm implements Gemm {
     }
     t.ensureScratch(k);
     if (parallel) {
-      pool.run(t);
+      pool.run(t, Math.min(m, CHUNKS_PER_THREAD * pool.threads()));
     } else {
-      t.run(0, 1);
+      t.run(0, 1, 0);
     }
     t.clear();
   }
@@ -117,9 +119,9 @@ public final class JavaGemm implements Gemm {
     t.cols = cols;
     t.dst = dst;
     if (parallel && (long) rows * cols >= PARALLEL_WORK / 4) {
-      pool.run(t);
+      pool.run(t, Math.min(cols, CHUNKS_PER_THREAD * pool.threads()));
     } else {
-      t.run(0, 1);
+      t.run(0, 1, 0);
     }
     t.src = null;
     t.dst = null;
@@ -218,8 +220,8 @@ public final class JavaGemm implements Gemm {
     DOTS
   }
 
-  /** One product, split by output rows (or, when narrow, by output columns). */
-  private static final class GemmTask implements ComputePool.Task {
+  /** One product, cut into chunks of output rows (of Cᵀ's columns when narrow). */
+  private static final class GemmTask implements ComputePool.ChunkedTask {
     private final float[][] column;
     private final float[][] values;
     private final float[][][] rows;
@@ -258,9 +260,9 @@ public final class JavaGemm implements Gemm {
     }
 
     @Override
-    public void run(int part, int parts) {
-      int from = (int) ((long) m * part / parts);
-      int to = (int) ((long) m * (part + 1) / parts);
+    public void run(int chunk, int chunks, int part) {
+      int from = (int) ((long) m * chunk / chunks);
+      int to = (int) ((long) m * (chunk + 1) / chunks);
       switch (kind) {
         case NARROW:
           runNarrow(from, to, part);
@@ -312,16 +314,16 @@ public final class JavaGemm implements Gemm {
   }
 
   /** Transposes row arrays, split by destination rows. */
-  private static final class TransposeTask implements ComputePool.Task {
+  private static final class TransposeTask implements ComputePool.ChunkedTask {
     float[][] src;
     float[][] dst;
     int rows;
     int cols;
 
     @Override
-    public void run(int part, int parts) {
-      int from = (int) ((long) cols * part / parts);
-      int to = (int) ((long) cols * (part + 1) / parts);
+    public void run(int chunk, int chunks, int worker) {
+      int from = (int) ((long) cols * chunk / chunks);
+      int to = (int) ((long) cols * (chunk + 1) / chunks);
       RowKernels.transpose(src, rows, dst, from, to);
     }
   }

@@ -15,8 +15,9 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * {@code cblas_sgemm} by address.
  *
  * <p>Threads: OpenBLAS is set to one thread per call (a process-wide setting), and products of at
- * least {@value JavaGemm#PARALLEL_WORK} multiply-adds are split into column (or row) blocks over
- * the backend's {@link ComputePool}, each block one single-threaded OpenBLAS call. OpenBLAS's own
+ * least {@value JavaGemm#PARALLEL_WORK} multiply-adds are cut into column (or row) blocks that
+ * the threads of the backend's {@link ComputePool} claim, each block one single-threaded OpenBLAS
+ * call. OpenBLAS's own
  * workers spin-wait between calls; on a machine shared with other work (or with the pool's own
  * threads running the rest of a training step) that collapses its throughput, while blocks on
  * the pool degrade gracefully. Each output element is computed by one call, so the split is
@@ -30,6 +31,8 @@ public final class OpenBlasGemm extends NativeGemmSupport {
 
   /** Columns per block are a multiple of this, to keep OpenBLAS's micro-kernels on full tiles. */
   private static final int BLOCK_ALIGN = 16;
+  /** Blocks per thread a split product is cut into, claimed one at a time. */
+  private static final int CHUNKS_PER_THREAD = 2;
 
   private final String library;
   private final ComputePool pool;
@@ -106,14 +109,15 @@ public final class OpenBlasGemm extends NativeGemmSupport {
     }
     boolean large = (long) m * n * k >= JavaGemm.PARALLEL_WORK && pool != null
         && pool.threads() > 1;
-    boolean byColumns = n >= 4 * BLOCK_ALIGN * (large ? pool.threads() : 1);
-    if (large && (byColumns || m >= 2 * BLOCK_ALIGN) && splitting.tryLock()) {
+    int chunks = large ? CHUNKS_PER_THREAD * pool.threads() : 1;
+    boolean byColumns = n >= 2 * BLOCK_ALIGN * chunks;
+    if (large && (byColumns || m >= BLOCK_ALIGN * chunks) && splitting.tryLock()) {
       try {
         SplitTask t = task;
         int parts = pool.threads();
         t.set(transA, transB, m, n, k, alpha, buffer(a, parts), lda, buffer(b, parts), ldb, beta,
             buffer(c, parts), ldc, byColumns);
-        pool.run(t);
+        pool.run(t, chunks);
         t.clear();
       } finally {
         splitting.unlock();
@@ -148,11 +152,11 @@ public final class OpenBlasGemm extends NativeGemmSupport {
   }
 
   /**
-   * One product cut into column blocks (or row blocks when narrow), one block per pool part. The
-   * blocks are addressed through per-part alias pointers of the buffers, positioned per call,
-   * so nothing is allocated; only the thread holding {@link #splitting} uses them.
+   * One product cut into column blocks (or row blocks when narrow). The blocks are addressed
+   * through per-thread alias pointers of the buffers, positioned per call, so nothing is
+   * allocated; only the dispatch holding {@link #splitting} uses them.
    */
-  private static final class SplitTask implements ComputePool.Task {
+  private static final class SplitTask implements ComputePool.ChunkedTask {
     private boolean transA;
     private boolean transB;
     private int m;
@@ -193,18 +197,18 @@ public final class OpenBlasGemm extends NativeGemmSupport {
     }
 
     @Override
-    public void run(int part, int parts) {
+    public void run(int chunk, int chunks, int part) {
       if (byColumns) {
-        int from = boundary(n, part, parts);
-        int to = boundary(n, part + 1, parts);
+        int from = boundary(n, chunk, chunks);
+        int to = boundary(n, chunk + 1, chunks);
         if (to > from) {
           call(transA, transB, m, to - from, k, alpha, a.alias(0, part, 0), lda,
               b.alias(1, part, transB ? (long) from * ldb : from), ldb, beta,
               c.alias(2, part, from), ldc);
         }
       } else {
-        int from = (int) ((long) m * part / parts);
-        int to = (int) ((long) m * (part + 1) / parts);
+        int from = (int) ((long) m * chunk / chunks);
+        int to = (int) ((long) m * (chunk + 1) / chunks);
         if (to > from) {
           call(transA, transB, to - from, n, k, alpha,
               a.alias(0, part, transA ? from : (long) from * lda), lda, b.alias(1, part, 0), ldb,

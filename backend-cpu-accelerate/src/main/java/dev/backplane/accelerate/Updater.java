@@ -15,7 +15,7 @@ package dev.backplane.accelerate;
  * evenly); a value that small changes no update by anything a float can hold. The schedule
  * depends only on the iteration count, so runs stay reproducible across snapshot and restore.
  */
-final class Updater implements ComputePool.Task {
+final class Updater implements ComputePool.ChunkedTask {
   /** Parameter values from which the update is split over the pool. */
   static final long PARALLEL_SIZE = 1L << 16;
   /** Steps between two flushes of a segment's tiny slot values; a power of two. */
@@ -54,20 +54,20 @@ final class Updater implements ComputePool.Task {
     kernel.prepare(iterations);
     this.iterations = iterations;
     if (parallel) {
-      pool.run(this);
+      pool.run(this, JavaGemm.CHUNKS_PER_THREAD * pool.threads());
     } else {
-      run(0, 1);
+      run(0, 1, 0);
     }
   }
 
   @Override
-  public void run(int part, int parts) {
-    float[] sw = scratchW[part];
-    float[] sg = scratchG[part];
+  public void run(int chunk, int chunks, int worker) {
+    float[] sw = scratchW[worker];
+    float[] sg = scratchG[worker];
     for (Parameter p : parameters) {
       int segments = p.value.segments();
-      int from = (int) ((long) segments * part / parts);
-      int to = (int) ((long) segments * (part + 1) / parts);
+      int from = (int) ((long) segments * chunk / chunks);
+      int to = (int) ((long) segments * (chunk + 1) / chunks);
       for (int s = from; s < to; s++) {
         float[] w = p.value.segment(s, sw);
         float[] g = p.grad.segment(s, sg);
