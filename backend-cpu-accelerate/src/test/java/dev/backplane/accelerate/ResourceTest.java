@@ -79,6 +79,26 @@ class ResourceTest {
   }
 
   @Test
+  void poolRunsEveryChunkOnceOnSomeWorker() {
+    try (ComputePool pool = new ComputePool(3)) {
+      java.util.concurrent.atomic.AtomicIntegerArray runs =
+          new java.util.concurrent.atomic.AtomicIntegerArray(37);
+      java.util.Set<Integer> workers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      for (int repeat = 0; repeat < 50; repeat++) {
+        pool.run((chunk, chunks, worker) -> {
+          assertThat(chunks).isEqualTo(37);
+          runs.incrementAndGet(chunk);
+          workers.add(worker);
+        }, 37);
+      }
+      for (int c = 0; c < 37; c++) {
+        assertThat(runs.get(c)).as("chunk %d", c).isEqualTo(50);
+      }
+      assertThat(workers).isSubsetOf(0, 1, 2).contains(0);
+    }
+  }
+
+  @Test
   void poolRunsPartsInParallelAndPropagatesFailures() {
     try (ComputePool pool = new ComputePool(3)) {
       int[] seen = new int[3];
