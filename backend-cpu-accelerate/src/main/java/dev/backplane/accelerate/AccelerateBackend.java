@@ -30,9 +30,9 @@ public final class AccelerateBackend implements Backend {
   private final Set<AccelerateExecutable> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private AccelerateBackend(Kernels kernels) {
+  private AccelerateBackend(Kernels kernels, ComputePool pool) {
     this.kernels = kernels;
-    this.pool = new ComputePool(kernels.threads());
+    this.pool = pool;
     if (kernels.isNative()) {
       this.gemm = kernels.nativeGemm();
       this.engine = MatrixEngine.nativeBlas(kernels.nativeGemm());
@@ -50,7 +50,13 @@ public final class AccelerateBackend implements Backend {
    * @throws dev.backplane.BackendException when {@code native} is forced and cannot load
    */
   public static AccelerateBackend open(BackendContext context) {
-    return new AccelerateBackend(Kernels.choose(context));
+    ComputePool pool = new ComputePool(context.threads());
+    try {
+      return new AccelerateBackend(Kernels.choose(context, pool), pool);
+    } catch (RuntimeException | Error e) {
+      pool.close();
+      throw e;
+    }
   }
 
   @Override

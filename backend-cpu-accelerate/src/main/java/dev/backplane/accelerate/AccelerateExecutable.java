@@ -177,9 +177,7 @@ final class AccelerateExecutable implements Executable {
     for (Parameter p : parameters) {
       params.add(p.save());
       for (int s = 0; s < slotNames.size(); s++) {
-        float[] values = new float[p.size()];
-        p.slots[s].read(p.slots[s].rows, values, 0);
-        slots.add(new NamedArray(p.name + "/" + slotNames.get(s), p.shape, values));
+        slots.add(p.saveSlot(s, slotNames.get(s)));
       }
     }
     return new ModelState(params, slots, iterations);
@@ -198,7 +196,7 @@ final class AccelerateExecutable implements Executable {
       Parameter p = parameters[i];
       p.load(state.parameters().get(i));
       for (int s = 0; s < slotCount; s++) {
-        p.slots[s].write(p.slots[s].rows, state.slots().get(i * slotCount + s).values(), 0);
+        p.loadSlot(s, state.slots().get(i * slotCount + s));
       }
     }
     iterations = state.iterations();

@@ -32,9 +32,13 @@ public final class AccelerateGemm extends NativeGemmSupport {
   }
 
   @Override
+  public String library() {
+    return "Apple Accelerate (vecLib CBLAS) via JNA " + Native.VERSION;
+  }
+
+  @Override
   public String description() {
-    return "Apple Accelerate (vecLib CBLAS) via JNA " + Native.VERSION
-        + ", threads managed by macOS";
+    return library() + ", threads managed by macOS";
   }
 
   @Override

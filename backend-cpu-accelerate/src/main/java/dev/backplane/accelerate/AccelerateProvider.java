@@ -49,15 +49,15 @@ public final class AccelerateProvider implements BackendProvider {
   @Override
   public Probe probe(BackendContext context) {
     try {
-      Kernels kernels = Kernels.choose(context);
+      Kernels kernels = Kernels.choose(context, null);
       if (kernels.isNative()) {
         kernels.nativeGemm().close();
       }
       return Probe.of(new DeviceInfo(AccelerateBackend.DEVICE, DeviceStatus.READY,
           kernels.detail()));
     } catch (Throwable t) {
-      if (t instanceof VirtualMachineError && !(t instanceof OutOfMemoryError)) {
-        throw (VirtualMachineError) t;
+      if (t instanceof StackOverflowError || t instanceof UnknownError) {
+        throw (Error) t;
       }
       String message = t.getMessage() == null ? t.toString() : t.getMessage();
       return Probe.unavailable(AccelerateBackend.DEVICE, message);

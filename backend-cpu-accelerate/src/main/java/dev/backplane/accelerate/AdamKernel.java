@@ -29,9 +29,9 @@ final class AdamKernel extends OptimizerKernel {
   }
 
   @Override
-  void update(float[] w, float[] g, HeapMat[] slots, int r, int len) {
-    float[] m = slots[0].data[r];
-    float[] v = slots[1].data[r];
+  void update(float[] w, float[] g, float[][][] slots, int s, int len) {
+    float[] m = slots[0][s];
+    float[] v = slots[1][s];
     float a = alpha;
     float b1 = oneMinusBeta1;
     float b2 = oneMinusBeta2;

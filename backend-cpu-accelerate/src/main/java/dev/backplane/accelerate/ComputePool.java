@@ -10,6 +10,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * part per thread; the calling thread runs part 0 itself and waits for the others, so a pool of
  * {@code threads} has {@code threads - 1} workers.
  *
+ * <p>{@link #run(ChunkedTask, int)} instead cuts the work into more chunks than threads, which
+ * the threads claim one at a time: on a machine shared with other work, a thread the OS delays
+ * then holds up one chunk rather than half the work.
+ *
  * <p>Dispatch allocates nothing: the task is a reusable object whose fields the caller sets
  * before {@link #run}. One dispatch runs at a time; a caller that finds the pool busy (e.g. two
  * concurrent {@code predict} calls) runs the whole task on its own thread instead of waiting.
@@ -27,6 +31,17 @@ public final class ComputePool implements AutoCloseable {
     void run(int part, int parts);
   }
 
+  /** Work cut into chunks; must be safe to run different chunks on different threads at once. */
+  public interface ChunkedTask {
+    /**
+     * Runs chunk {@code chunk} of {@code chunks}; chunks must together cover the whole work.
+     *
+     * @param worker which thread runs it, from 0 (the caller) to {@link #threads()} - 1, for
+     *     per-thread scratch; one thread runs one chunk at a time
+     */
+    void run(int chunk, int chunks, int worker);
+  }
+
   private static final long SPIN_NANOS = 50_000;
   private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
@@ -38,6 +53,7 @@ public final class ComputePool implements AutoCloseable {
   private volatile Thread waiter;
   private volatile Throwable failure;
   private volatile boolean closed;
+  private final Claimer claimer = new Claimer();
 
   /**
    * Starts {@code threads - 1} daemon workers named {@code backplane-accelerate-<pool>-<n>}.
@@ -107,6 +123,42 @@ public final class ComputePool implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs all chunks of the task, claimed one at a time by the pool's threads when it is free,
+   * else in order on the calling thread (as worker 0).
+   */
+  public void run(ChunkedTask t, int chunks) {
+    if (chunks <= 1 || workers.length == 0 || closed || !dispatch.tryLock()) {
+      for (int c = 0; c < chunks; c++) {
+        t.run(c, chunks, 0);
+      }
+      return;
+    }
+    try {
+      claimer.target = t;
+      claimer.chunks = chunks;
+      claimer.next.set(0);
+      run(claimer);
+    } finally {
+      claimer.target = null;
+      dispatch.unlock();
+    }
+  }
+
+  /** Hands out the chunks of a {@link ChunkedTask} to whichever thread asks next. */
+  private static final class Claimer implements Task {
+    final AtomicInteger next = new AtomicInteger();
+    ChunkedTask target;
+    int chunks;
+
+    @Override
+    public void run(int part, int parts) {
+      for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+        target.run(c, chunks, part);
+      }
+    }
+  }
+
   private void awaitWorkers() {
     long start = System.nanoTime();
     while (remaining.get() != 0) {
@@ -155,7 +207,7 @@ public final class ComputePool implements AutoCloseable {
     return true;
   }
 
-  /** Stops the workers and waits up to a second for them to end. Idempotent. */
+  /** Stops the workers and waits (up to ten seconds) for them to end. Idempotent. */
   @Override
   public void close() {
     if (closed) {
@@ -170,7 +222,7 @@ public final class ComputePool implements AutoCloseable {
     for (Thread t : workers) {
       LockSupport.unpark(t);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     for (Thread t : workers) {
       long left = deadline - System.nanoTime();
       if (left > 0) {

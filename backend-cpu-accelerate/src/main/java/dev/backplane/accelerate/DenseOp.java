@@ -48,6 +48,8 @@ final class DenseOp extends Op {
     Mat z = activation == Activation.LINEAR ? out : pass.pre[index];
     pass.multiplier.multiply(false, false, n, outSize, inSize, in, kernel.value, z, false);
     float[] b = bias == null ? null : ((HeapMat) bias.value).data[0];
+    // Off-heap, the biased pre-activation is written back only where backward reads it.
+    boolean keepZ = z == out || Activations.derivativeNeedsInput(activation);
     for (int r = 0; r < n; r++) {
       float[] zr = z.row(r, pass.s0);
       if (b != null) {
@@ -55,7 +57,9 @@ final class DenseOp extends Op {
           zr[j] += b[j];
         }
       }
-      z.commit(r, zr);
+      if (keepZ) {
+        z.commit(r, zr);
+      }
       if (z != out) {
         float[] ar = out.target(r, pass.s1);
         Activations.forward(activation, zr, ar, outSize);

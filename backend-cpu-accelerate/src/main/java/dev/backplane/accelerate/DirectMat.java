@@ -7,6 +7,9 @@ import java.nio.FloatBuffer;
  * reads and writes it in place. Java code copies a row in and out per access.
  */
 final class DirectMat extends Mat {
+  /** Floats per segment of {@link #segment}. */
+  static final int SEGMENT = 4096;
+
   /** The memory, {@code rows × cols} floats. */
   final NativeBuffer buffer;
   private final FloatBuffer view;
@@ -31,6 +34,27 @@ final class DirectMat extends Mat {
   @Override
   void commit(int r, float[] row) {
     view.put(r * cols, row, 0, cols);
+  }
+
+  @Override
+  int segments() {
+    return (int) (((long) rows * cols + SEGMENT - 1) / SEGMENT);
+  }
+
+  @Override
+  int segmentLength(int s) {
+    return (int) Math.min(SEGMENT, (long) rows * cols - (long) s * SEGMENT);
+  }
+
+  @Override
+  float[] segment(int s, float[] scratch) {
+    view.get(s * SEGMENT, scratch, 0, segmentLength(s));
+    return scratch;
+  }
+
+  @Override
+  void commitSegment(int s, float[] values) {
+    view.put(s * SEGMENT, values, 0, segmentLength(s));
   }
 
   @Override

@@ -12,12 +12,15 @@ final class DropoutOp extends Op {
   private final double rate;
   private final float scale;
   private final long seed;
+  /** {@code uniform >= rate} is {@code bits >= threshold} on the 53 bits behind uniform. */
+  private final long threshold;
 
   DropoutOp(int index, int layerIndex, String name, int size, double rate, long seed) {
     super(index, layerIndex, name, size, size);
     this.rate = rate;
     this.scale = (float) (1 / (1 - rate));
     this.seed = seed;
+    this.threshold = (long) Math.ceil(rate * 0x1p53);
   }
 
   @Override
@@ -41,7 +44,7 @@ final class DropoutOp extends Op {
       float[] m = mask.data[r];
       long base = (long) r * outSize;
       for (int j = 0; j < outSize; j++) {
-        m[j] = uniform(key, base + j) >= rate ? scale : 0f;
+        m[j] = scale * keep(key, base + j, threshold);
       }
       float[] x = in.row(r, pass.s0);
       float[] y = out.target(r, pass.s1);
@@ -70,6 +73,15 @@ final class DropoutOp extends Op {
       }
       dIn.commit(r, gr);
     }
+  }
+
+  /**
+   * 1 if element {@code i} of stream {@code key} is kept, else 0: {@code uniform(key, i) >= rate}
+   * for {@code threshold = ceil(rate · 2^53)}, computed without a branch (a coin flip per element
+   * mispredicts half the time).
+   */
+  static long keep(long key, long i, long threshold) {
+    return 1 - (((mix(key + i * 0x9E3779B97F4A7C15L) >>> 11) - threshold) >>> 63);
   }
 
   /** A uniform double in {@code [0, 1)} for element {@code i} of the stream {@code key}. */

@@ -29,7 +29,10 @@ public interface Gemm {
       int aOffset, int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset,
       int ldc);
 
-  /** {@code C = A · B} for dense row-major {@code A (m × k)}, {@code B (k × n)}, {@code C (m × n)}. */
+  /**
+   * {@code C = A · B} for dense row-major {@code A (m × k)}, {@code B (k × n)} and
+   * {@code C (m × n)}.
+   */
   default void multiply(int m, int n, int k, float[] a, float[] b, float[] c) {
     sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
   }

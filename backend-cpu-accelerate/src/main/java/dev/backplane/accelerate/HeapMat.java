@@ -28,6 +28,26 @@ final class HeapMat extends Mat {
   }
 
   @Override
+  int segments() {
+    return rows;
+  }
+
+  @Override
+  int segmentLength(int s) {
+    return cols;
+  }
+
+  @Override
+  float[] segment(int s, float[] scratch) {
+    return data[s];
+  }
+
+  @Override
+  void commitSegment(int s, float[] values) {
+    commit(s, values);
+  }
+
+  @Override
   void read(int count, float[] dst, int offset) {
     for (int r = 0; r < count; r++) {
       System.arraycopy(data[r], 0, dst, offset + r * cols, cols);

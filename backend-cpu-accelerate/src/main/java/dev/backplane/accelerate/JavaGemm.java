@@ -10,16 +10,21 @@ import java.util.Arrays;
  * <p>The kernels work on matrices held as arrays of row arrays (see {@link RowKernels} for why);
  * {@link #multiply(Workspace, boolean, boolean, int, int, int, float[][], float[][], float[][],
  * boolean)} takes that form directly and the flat {@link #sgemm} packs into it. Products with at
- * least {@value #PARALLEL_WORK} multiply-adds are split by output rows over the
- * {@link ComputePool}; smaller ones stay on the calling thread, where a hand-off would cost more
+ * least {@value #PARALLEL_WORK} multiply-adds are cut into chunks of output rows, claimed by the
+ * threads of the {@link ComputePool}; smaller ones stay on the calling thread, where a hand-off would cost more
  * than it saves. Narrow products ({@code n} below {@value #NARROW}) are computed transposed so the
- * vectorized inner loop runs along the long side.
+ * vectorized inner loop runs along the long side; the narrowest ({@code n} below
+ * {@value #DOT_WIDTH}) as dot products.
  */
 public final class JavaGemm implements Gemm {
   /** Multiply-adds from which a product is split over the pool. */
   static final long PARALLEL_WORK = 1L << 18;
   /** Output widths below which the product is computed as {@code Cᵀ = Bᵀ Aᵀ}. */
   static final int NARROW = 16;
+  /** Output widths below which rows of A are dotted with rows of Bᵀ instead. */
+  static final int DOT_WIDTH = 4;
+  /** Chunks per thread a parallel product is cut into (see {@link ComputePool.ChunkedTask}). */
+  static final int CHUNKS_PER_THREAD = 4;
 
   private final ComputePool pool;
   private final ThreadLocal<Workspace> flatWorkspace;
@@ -79,23 +84,29 @@ public final class JavaGemm implements Gemm {
     t.k = k;
     t.c = c;
     t.accumulate = accumulate;
-    t.narrow = n < NARROW && m >= 2 * NARROW;
-    if (t.narrow) {
+    if (n < DOT_WIDTH && !transA) {
+      // A handful of output columns: dot products of A's rows with Bᵀ's rows.
+      t.kind = Kind.DOTS;
+      t.at = a;
+      t.b = transB ? b : transpose(ws, b, k, n, ws.ensureB(n, k), parallel);
+    } else if (n < NARROW && m >= 2 * NARROW) {
       // Cᵀ (n × m) = Bᵀ Aᵀ: the rows of Aᵀ (k × m) are what the inner loop streams.
+      t.kind = Kind.NARROW;
       t.at = transA ? a : transpose(ws, a, m, k, ws.ensureA(k, m), parallel);
       t.b = b;
       t.transB = transB;
       t.ct = ws.ensureC(n, m);
     } else {
+      t.kind = Kind.ROWS;
       t.at = transA ? transpose(ws, a, k, m, ws.ensureA(m, k), parallel) : a;
       t.b = transB ? transpose(ws, b, n, k, ws.ensureB(k, n), parallel) : b;
       t.transB = false;
     }
     t.ensureScratch(k);
     if (parallel) {
-      pool.run(t);
+      pool.run(t, Math.min(m, CHUNKS_PER_THREAD * pool.threads()));
     } else {
-      t.run(0, 1);
+      t.run(0, 1, 0);
     }
     t.clear();
   }
@@ -108,9 +119,9 @@ public final class JavaGemm implements Gemm {
     t.cols = cols;
     t.dst = dst;
     if (parallel && (long) rows * cols >= PARALLEL_WORK / 4) {
-      pool.run(t);
+      pool.run(t, Math.min(cols, CHUNKS_PER_THREAD * pool.threads()));
     } else {
-      t.run(0, 1);
+      t.run(0, 1, 0);
     }
     t.src = null;
     t.dst = null;
@@ -127,11 +138,16 @@ public final class JavaGemm implements Gemm {
       return;
     }
     Workspace ws = flatWorkspace.get();
-    float[][] ar = pack(a, aOffset, lda, transA ? k : m, transA ? m : k, ws.flatA = grow(ws.flatA,
-        transA ? k : m, transA ? m : k));
-    float[][] br = pack(b, bOffset, ldb, transB ? n : k, transB ? k : n, ws.flatB = grow(ws.flatB,
-        transB ? n : k, transB ? k : n));
-    float[][] cr = ws.flatC = grow(ws.flatC, m, n);
+    int aRows = transA ? k : m;
+    int aCols = transA ? m : k;
+    int bRows = transB ? n : k;
+    int bCols = transB ? k : n;
+    ws.flatA = grow(ws.flatA, aRows, aCols);
+    ws.flatB = grow(ws.flatB, bRows, bCols);
+    ws.flatC = grow(ws.flatC, m, n);
+    float[][] ar = pack(a, aOffset, lda, aRows, aCols, ws.flatA);
+    float[][] br = pack(b, bOffset, ldb, bRows, bCols, ws.flatB);
+    float[][] cr = ws.flatC;
     multiply(ws, transA, transB, m, n, k, ar, br, cr, false);
     for (int i = 0; i < m; i++) {
       float[] row = cr[i];
@@ -194,14 +210,26 @@ public final class JavaGemm implements Gemm {
     }
   }
 
-  /** One product, split by output rows (or, when narrow, by output columns). */
-  private static final class GemmTask implements ComputePool.Task {
-    private final float[][] scratch;
+  /** How a product is computed. */
+  private enum Kind {
+    /** Row by row of C, streaming rows of B. */
+    ROWS,
+    /** Row by row of Cᵀ, streaming rows of Aᵀ. */
+    NARROW,
+    /** Each element of C as a dot product. */
+    DOTS
+  }
+
+  /** One product, cut into chunks of output rows (of Cᵀ's columns when narrow). */
+  private static final class GemmTask implements ComputePool.ChunkedTask {
+    private final float[][] column;
+    private final float[][] values;
+    private final float[][][] rows;
+    Kind kind;
     int m;
     int n;
     int k;
     boolean accumulate;
-    boolean narrow;
     boolean transB;
     float[][] at;
     float[][] b;
@@ -209,13 +237,17 @@ public final class JavaGemm implements Gemm {
     float[][] ct;
 
     GemmTask(int parts) {
-      scratch = new float[parts][];
+      column = new float[parts][];
+      values = new float[parts][];
+      rows = new float[parts][][];
     }
 
     void ensureScratch(int size) {
-      for (int p = 0; p < scratch.length; p++) {
-        if (scratch[p] == null || scratch[p].length < size) {
-          scratch[p] = new float[size];
+      for (int p = 0; p < column.length; p++) {
+        if (column[p] == null || column[p].length < size) {
+          column[p] = new float[size];
+          values[p] = new float[size];
+          rows[p] = new float[size][];
         }
       }
     }
@@ -228,36 +260,49 @@ public final class JavaGemm implements Gemm {
     }
 
     @Override
-    public void run(int part, int parts) {
-      int from = (int) ((long) m * part / parts);
-      int to = (int) ((long) m * (part + 1) / parts);
-      if (narrow) {
-        runNarrow(from, to, scratch[part]);
-        return;
-      }
-      for (int i = from; i < to; i++) {
-        float[] ci = c[i];
-        if (!accumulate) {
-          Arrays.fill(ci, 0, n, 0f);
-        }
-        RowKernels.multiplyAdd(at[i], k, b, ci, 0, n);
+    public void run(int chunk, int chunks, int part) {
+      int from = (int) ((long) m * chunk / chunks);
+      int to = (int) ((long) m * (chunk + 1) / chunks);
+      switch (kind) {
+        case NARROW:
+          runNarrow(from, to, part);
+          break;
+        case DOTS:
+          for (int i = from; i < to; i++) {
+            float[] ai = at[i];
+            float[] ci = c[i];
+            for (int j = 0; j < n; j++) {
+              float d = RowKernels.dot(ai, b[j], k);
+              ci[j] = accumulate ? ci[j] + d : d;
+            }
+          }
+          break;
+        default:
+          for (int i = from; i < to; i++) {
+            float[] ci = c[i];
+            if (!accumulate) {
+              Arrays.fill(ci, 0, n, 0f);
+            }
+            RowKernels.multiplyAdd(at[i], k, b, ci, 0, n, values[part], rows[part]);
+          }
       }
     }
 
-    private void runNarrow(int from, int to, float[] column) {
+    private void runNarrow(int from, int to, int part) {
+      float[] gathered = column[part];
       for (int j = 0; j < n; j++) {
         float[] bj;
         if (transB) {
           bj = b[j];
         } else {
           for (int p = 0; p < k; p++) {
-            column[p] = b[p][j];
+            gathered[p] = b[p][j];
           }
-          bj = column;
+          bj = gathered;
         }
         float[] ctj = ct[j];
         Arrays.fill(ctj, from, to, 0f);
-        RowKernels.multiplyAdd(bj, k, at, ctj, from, to);
+        RowKernels.multiplyAdd(bj, k, at, ctj, from, to, values[part], rows[part]);
       }
       for (int i = from; i < to; i++) {
         float[] ci = c[i];
@@ -269,16 +314,16 @@ public final class JavaGemm implements Gemm {
   }
 
   /** Transposes row arrays, split by destination rows. */
-  private static final class TransposeTask implements ComputePool.Task {
+  private static final class TransposeTask implements ComputePool.ChunkedTask {
     float[][] src;
     float[][] dst;
     int rows;
     int cols;
 
     @Override
-    public void run(int part, int parts) {
-      int from = (int) ((long) cols * part / parts);
-      int to = (int) ((long) cols * (part + 1) / parts);
+    public void run(int chunk, int chunks, int worker) {
+      int from = (int) ((long) cols * chunk / chunks);
+      int to = (int) ((long) cols * (chunk + 1) / chunks);
       RowKernels.transpose(src, rows, dst, from, to);
     }
   }

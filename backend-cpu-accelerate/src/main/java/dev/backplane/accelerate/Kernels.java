@@ -2,6 +2,7 @@ package dev.backplane.accelerate;
 
 import dev.backplane.BackendException;
 import dev.backplane.spi.BackendContext;
+import java.util.function.Function;
 
 /**
  * The kernel choice for a context, shared by probe and open: reference → pure Java always;
@@ -15,9 +16,16 @@ record Kernels(NativeGemm nativeGemm, int threads, String detail) {
   /**
    * Chooses the kernels, loading the native BLAS when the mode asks for it.
    *
+   * @param pool the backend's compute threads, or {@code null} when only probing
    * @throws BackendException when {@code native} was forced and no native BLAS loads
    */
-  static Kernels choose(BackendContext context) {
+  static Kernels choose(BackendContext context, ComputePool pool) {
+    return choose(context, pool, NativeBlas::load);
+  }
+
+  /** {@link #choose(BackendContext, ComputePool)} with the native loader given (for tests). */
+  static Kernels choose(BackendContext context, ComputePool pool,
+      Function<ComputePool, NativeGemm> nativeLoader) {
     int threads = context.threads();
     String javaDetail = "pure Java kernels, " + threads + (threads == 1 ? " thread" : " threads");
     if (context.reference()) {
@@ -29,8 +37,9 @@ record Kernels(NativeGemm nativeGemm, int threads, String detail) {
       return new Kernels(null, threads, javaDetail + " (" + BlasMode.KEY.name() + "=java)");
     }
     try {
-      NativeGemm gemm = NativeBlas.load(threads);
-      return new Kernels(gemm, threads, gemm.description());
+      NativeGemm gemm = nativeLoader.apply(pool);
+      return new Kernels(gemm, threads, gemm.library() + ", " + threads
+          + (threads == 1 ? " thread" : " threads"));
     } catch (NativeBlas.NativeBlasUnavailableException e) {
       if (mode == BlasMode.NATIVE) {
         throw new BackendException(null, "Backend 'accelerate' cannot use native BLAS as "

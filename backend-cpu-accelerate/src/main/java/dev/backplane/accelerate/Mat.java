@@ -33,6 +33,21 @@ abstract class Mat implements AutoCloseable {
   /** Copies rows {@code [0, count)} in, row-major, from {@code src} at {@code offset}. */
   abstract void write(int count, float[] src, int offset);
 
+  /**
+   * Segments for whole-matrix element-wise work (the optimizer): rows on the heap, contiguous
+   * chunks off-heap, where a narrow matrix would otherwise cost a copy per short row.
+   */
+  abstract int segments();
+
+  /** Values in segment {@code s}. */
+  abstract int segmentLength(int s);
+
+  /** Segment {@code s} to read and change: itself, or copied into {@code scratch}. */
+  abstract float[] segment(int s, float[] scratch);
+
+  /** Stores a segment obtained from {@link #segment} after changing it. */
+  abstract void commitSegment(int s, float[] values);
+
   /** Frees off-heap memory; idempotent. */
   @Override
   public void close() {}

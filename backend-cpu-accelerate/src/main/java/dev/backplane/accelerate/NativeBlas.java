@@ -24,21 +24,23 @@ final class NativeBlas {
   }
 
   /**
-   * A native gemm with the given thread count.
+   * A native gemm splitting large products over {@code pool} (where the library does not manage
+   * its own threads).
    *
+   * @param pool the backend's threads, or {@code null} (e.g. for a probe)
    * @throws NativeBlasUnavailableException with the cause when the library cannot be loaded
    */
-  static synchronized NativeGemm load(int threads) {
+  static synchronized NativeGemm load(ComputePool pool) {
     if (failure != null) {
       throw new NativeBlasUnavailableException(failure);
     }
     try {
-      NativeGemm gemm = isMac() ? AccelerateGemm.load() : OpenBlasGemm.load(threads);
+      NativeGemm gemm = isMac() ? AccelerateGemm.load() : OpenBlasGemm.load(pool);
       loaded = true;
       return gemm;
     } catch (Throwable t) {
-      if (t instanceof VirtualMachineError && !(t instanceof OutOfMemoryError)) {
-        throw (VirtualMachineError) t;
+      if (t instanceof StackOverflowError || t instanceof UnknownError) {
+        throw (Error) t;
       }
       Throwable cause = t instanceof ExceptionInInitializerError && t.getCause() != null
           ? t.getCause() : t;
@@ -56,6 +58,11 @@ final class NativeBlas {
           + " backend uses its pure Java kernels. Set backplane.accelerate.blas=java to silence"
           + " this, or =native to make it an error.", cause);
     }
+  }
+
+  /** Forgets that the fallback was logged (tests). */
+  static void resetFallbackLog() {
+    FALLBACK_LOGGED.set(false);
   }
 
   /** A one-line cause: the exception's simple class name and message. */

@@ -10,6 +10,9 @@ package dev.backplane.accelerate;
  * <p>Closing releases the staging memory; buffers it allocated are closed by their owners.
  */
 public interface NativeGemm extends Gemm, AutoCloseable {
+  /** The library and how it is bound, e.g. {@code "OpenBLAS 0.3.28 ... via JavaCPP 1.5.11"}. */
+  String library();
+
   /** Allocates {@code size} zeroed floats of off-heap memory this BLAS can read and write. */
   NativeBuffer allocate(long size);
 

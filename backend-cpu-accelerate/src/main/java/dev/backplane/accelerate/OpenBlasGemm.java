@@ -1,6 +1,7 @@
 package dev.backplane.accelerate;
 
 import java.nio.FloatBuffer;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bytedeco.javacpp.FloatPointer;
@@ -13,8 +14,14 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * ({@code org.bytedeco.openblas}). Buffers are JavaCPP {@link FloatPointer}s, passed to
  * {@code cblas_sgemm} by address.
  *
- * <p>OpenBLAS keeps one thread pool per process: {@link #load(int)} sets its size for every user
- * in the process, the last caller winning.
+ * <p>Threads: OpenBLAS is set to one thread per call (a process-wide setting), and products of at
+ * least {@value JavaGemm#PARALLEL_WORK} multiply-adds are cut into column (or row) blocks that
+ * the threads of the backend's {@link ComputePool} claim, each block one single-threaded OpenBLAS
+ * call. OpenBLAS's own
+ * workers spin-wait between calls; on a machine shared with other work (or with the pool's own
+ * threads running the rest of a training step) that collapses its throughput, while blocks on
+ * the pool degrade gracefully. Each output element is computed by one call, so the split is
+ * deterministic for a given thread count.
  */
 public final class OpenBlasGemm extends NativeGemmSupport {
   private static final Logger LOG = Logger.getLogger("dev.backplane.accelerate");
@@ -22,33 +29,38 @@ public final class OpenBlasGemm extends NativeGemmSupport {
   private static final int NO_TRANS = 111;
   private static final int TRANS = 112;
 
-  private final String description;
+  /** Columns per block are a multiple of this, to keep OpenBLAS's micro-kernels on full tiles. */
+  private static final int BLOCK_ALIGN = 16;
+  /** Blocks per thread a split product is cut into, claimed one at a time. */
+  private static final int CHUNKS_PER_THREAD = 2;
 
-  private OpenBlasGemm(String description) {
-    this.description = description;
+  private final String library;
+  private final ComputePool pool;
+  private final ReentrantLock splitting = new ReentrantLock();
+  private final SplitTask task = new SplitTask();
+
+  private OpenBlasGemm(String library, ComputePool pool) {
+    this.library = library;
+    this.pool = pool;
   }
 
   /**
-   * Loads OpenBLAS (once per process), sets its thread count and returns a gemm on it.
+   * Loads OpenBLAS (once per process), makes it single-threaded per call and returns a gemm that
+   * splits large products over {@code pool}.
    *
-   * @param threads OpenBLAS threads, at least 1
+   * @param pool the threads to split products over, or {@code null} for one thread
    * @throws LinkageError or another throwable when the native library cannot be loaded
    */
-  public static OpenBlasGemm load(int threads) {
+  public static OpenBlasGemm load(ComputePool pool) {
     Loader.load(openblas_nolapack.class);
-    openblas_nolapack.blas_set_num_threads(threads);
-    return new OpenBlasGemm(describe(threads));
-  }
-
-  private static String describe(int threads) {
-    String library = config();
+    openblas_nolapack.blas_set_num_threads(1);
     String javacpp;
     try {
       javacpp = "JavaCPP " + Loader.getVersion();
     } catch (Exception | LinkageError e) {
       javacpp = "JavaCPP";
     }
-    return library + " via " + javacpp + ", " + threads + (threads == 1 ? " thread" : " threads");
+    return new OpenBlasGemm(config() + " via " + javacpp, pool);
   }
 
   /**
@@ -72,8 +84,15 @@ public final class OpenBlasGemm extends NativeGemmSupport {
   }
 
   @Override
+  public String library() {
+    return library;
+  }
+
+  /** The library and the threads products are split over, e.g. {@code "..., 2 threads"}. */
+  @Override
   public String description() {
-    return description;
+    int threads = pool == null ? 1 : pool.threads();
+    return library + ", " + threads + (threads == 1 ? " thread" : " threads");
   }
 
   @Override
@@ -88,9 +107,38 @@ public final class OpenBlasGemm extends NativeGemmSupport {
     if (m == 0 || n == 0) {
       return;
     }
+    boolean large = (long) m * n * k >= JavaGemm.PARALLEL_WORK && pool != null
+        && pool.threads() > 1;
+    int chunks = large ? CHUNKS_PER_THREAD * pool.threads() : 1;
+    boolean byColumns = n >= 2 * BLOCK_ALIGN * chunks;
+    if (large && (byColumns || m >= BLOCK_ALIGN * chunks) && splitting.tryLock()) {
+      try {
+        SplitTask t = task;
+        int parts = pool.threads();
+        t.set(transA, transB, m, n, k, alpha, buffer(a, parts), lda, buffer(b, parts), ldb, beta,
+            buffer(c, parts), ldc, byColumns);
+        pool.run(t, chunks);
+        t.clear();
+      } finally {
+        splitting.unlock();
+      }
+      return;
+    }
+    call(transA, transB, m, n, k, alpha, pointer(a), lda, pointer(b), ldb, beta, pointer(c), ldc);
+  }
+
+  private static void call(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      FloatPointer a, int lda, FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
     openblas_nolapack.cblas_sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS,
-        transB ? TRANS : NO_TRANS, m, n, k, alpha, pointer(a), lda, pointer(b), ldb, beta,
-        pointer(c), ldc);
+        transB ? TRANS : NO_TRANS, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+
+  /** The buffer, with aliases for {@code parts} pool parts made before any part runs. */
+  private static Buffer buffer(NativeBuffer x, int parts) {
+    pointer(x);
+    Buffer buffer = (Buffer) x;
+    buffer.ensureAliases(parts);
+    return buffer;
   }
 
   private static FloatPointer pointer(NativeBuffer x) {
@@ -103,11 +151,87 @@ public final class OpenBlasGemm extends NativeGemmSupport {
     return buffer.pointer;
   }
 
+  /**
+   * One product cut into column blocks (or row blocks when narrow). The blocks are addressed
+   * through per-thread alias pointers of the buffers, positioned per call, so nothing is
+   * allocated; only the dispatch holding {@link #splitting} uses them.
+   */
+  private static final class SplitTask implements ComputePool.ChunkedTask {
+    private boolean transA;
+    private boolean transB;
+    private int m;
+    private int n;
+    private int k;
+    private float alpha;
+    private float beta;
+    private Buffer a;
+    private Buffer b;
+    private Buffer c;
+    private int lda;
+    private int ldb;
+    private int ldc;
+    private boolean byColumns;
+
+    void set(boolean transA, boolean transB, int m, int n, int k, float alpha, Buffer a, int lda,
+        Buffer b, int ldb, float beta, Buffer c, int ldc, boolean byColumns) {
+      this.transA = transA;
+      this.transB = transB;
+      this.m = m;
+      this.n = n;
+      this.k = k;
+      this.alpha = alpha;
+      this.a = a;
+      this.lda = lda;
+      this.b = b;
+      this.ldb = ldb;
+      this.beta = beta;
+      this.c = c;
+      this.ldc = ldc;
+      this.byColumns = byColumns;
+    }
+
+    void clear() {
+      a = null;
+      b = null;
+      c = null;
+    }
+
+    @Override
+    public void run(int chunk, int chunks, int part) {
+      if (byColumns) {
+        int from = boundary(n, chunk, chunks);
+        int to = boundary(n, chunk + 1, chunks);
+        if (to > from) {
+          call(transA, transB, m, to - from, k, alpha, a.alias(0, part, 0), lda,
+              b.alias(1, part, transB ? (long) from * ldb : from), ldb, beta,
+              c.alias(2, part, from), ldc);
+        }
+      } else {
+        int from = (int) ((long) m * chunk / chunks);
+        int to = (int) ((long) m * (chunk + 1) / chunks);
+        if (to > from) {
+          call(transA, transB, to - from, n, k, alpha,
+              a.alias(0, part, transA ? from : (long) from * lda), lda, b.alias(1, part, 0), ldb,
+              beta, c.alias(2, part, (long) from * ldc), ldc);
+        }
+      }
+    }
+
+    private static int boundary(int n, int part, int parts) {
+      if (part == parts) {
+        return n;
+      }
+      return (int) ((long) n * part / parts) / BLOCK_ALIGN * BLOCK_ALIGN;
+    }
+  }
+
   /** A JavaCPP-allocated float array. */
   private static final class Buffer implements NativeBuffer {
     private final FloatPointer pointer;
     private final FloatBuffer view;
     private final long size;
+    /** {@code aliases[role][part]}: one set per operand role, so A and B may be one buffer. */
+    private FloatPointer[][] aliases = new FloatPointer[3][0];
 
     Buffer(long size) {
       if (size < 1 || size > Integer.MAX_VALUE) {
@@ -122,6 +246,28 @@ public final class OpenBlasGemm extends NativeGemmSupport {
       pointer.zero();
       this.view = pointer.asBuffer();
       NativeMemory.allocated(size * Float.BYTES);
+    }
+
+    /** Makes the aliases for {@code parts} parts; called by the dispatching thread. */
+    void ensureAliases(int parts) {
+      if (aliases[0].length < parts) {
+        FloatPointer[][] grown = new FloatPointer[3][parts];
+        for (FloatPointer[] role : grown) {
+          for (int i = 0; i < parts; i++) {
+            role[i] = new FloatPointer(pointer);
+          }
+        }
+        aliases = grown;
+      }
+    }
+
+    /**
+     * A pointer to float {@code offset} of this buffer as operand {@code role} (0 A, 1 B, 2 C)
+     * of pool part {@code part}: a reusable alias (no ownership), one per role and part, so they
+     * are positioned independently.
+     */
+    FloatPointer alias(int role, int part, long offset) {
+      return aliases[role][part].position(offset);
     }
 
     @Override

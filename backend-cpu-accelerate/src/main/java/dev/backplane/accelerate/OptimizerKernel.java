@@ -6,7 +6,7 @@ import dev.backplane.optimizer.RMSprop;
 import dev.backplane.optimizer.SGD;
 
 /**
- * An optimizer's update rule, applied one parameter row at a time in float arithmetic with the
+ * An optimizer's update rule, applied one parameter segment at a time in float arithmetic with the
  * operation order of Keras 3. Per-step scalars (such as Adam's bias-corrected rate) are computed
  * in double by {@link #prepare} and rounded once.
  */
@@ -33,13 +33,14 @@ abstract class OptimizerKernel {
   abstract void prepare(long iterations);
 
   /**
-   * Updates one row of a parameter in place.
+   * Updates one segment of a parameter in place.
    *
-   * @param w the parameter's row
-   * @param g the gradient's row
-   * @param slots the parameter's slots, in {@link Optimizer#slotNames()} order
-   * @param r the row index into the slots
-   * @param len values in the row
+   * @param w the parameter's segment
+   * @param g the gradient's segment
+   * @param slots the parameter's slots, {@code [slot][segment]}, in {@link Optimizer#slotNames()}
+   *     order
+   * @param s the segment index into the slots
+   * @param len values in the segment
    */
-  abstract void update(float[] w, float[] g, HeapMat[] slots, int r, int len);
+  abstract void update(float[] w, float[] g, float[][][] slots, int s, int len);
 }

@@ -26,9 +26,9 @@ final class RmspropKernel extends OptimizerKernel {
   void prepare(long iterations) {}
 
   @Override
-  void update(float[] w, float[] g, HeapMat[] slots, int r, int len) {
-    float[] vel = slots[0].data[r];
-    float[] mom = slots.length > 1 ? slots[1].data[r] : null;
+  void update(float[] w, float[] g, float[][][] slots, int s, int len) {
+    float[] vel = slots[0][s];
+    float[] mom = slots.length > 1 ? slots[1][s] : null;
     for (int j = 0; j < len; j++) {
       float gj = g[j];
       float v = rho * vel[j] + oneMinusRho * (gj * gj);

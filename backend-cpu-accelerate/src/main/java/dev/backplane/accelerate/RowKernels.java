@@ -16,31 +16,64 @@ final class RowKernels {
 
   /**
    * {@code c[j] += sum_p a[p] · b[p][j]} for {@code p < k} and {@code from <= j < to}: one row of
-   * a matrix product, four rows of {@code b} per pass so each load and store of {@code c} serves
-   * four multiply-adds. The summation order is fixed, so results are reproducible.
+   * a matrix product. The non-zero {@code a[p]} are gathered first (into {@code av}, their rows
+   * of {@code b} into {@code bv}, both at least {@code k} long), so the zeros that ReLU layers and
+   * their gradients are full of cost nothing; then four rows of {@code b} go per pass, so each
+   * load and store of {@code c} serves four multiply-adds. An exact zero in {@code a} contributes
+   * nothing even where {@code b} is not finite (as in a sparse kernel); the summation order is
+   * fixed, so results are reproducible.
    */
-  static void multiplyAdd(float[] a, int k, float[][] b, float[] c, int from, int to) {
-    int p = 0;
-    for (; p + 3 < k; p += 4) {
-      float a0 = a[p];
-      float a1 = a[p + 1];
-      float a2 = a[p + 2];
-      float a3 = a[p + 3];
-      float[] b0 = b[p];
-      float[] b1 = b[p + 1];
-      float[] b2 = b[p + 2];
-      float[] b3 = b[p + 3];
+  static void multiplyAdd(float[] a, int k, float[][] b, float[] c, int from, int to,
+      float[] av, float[][] bv) {
+    int q = 0;
+    for (int p = 0; p < k; p++) {
+      float x = a[p];
+      if (x != 0f) {
+        av[q] = x;
+        bv[q] = b[p];
+        q++;
+      }
+    }
+    int s = 0;
+    for (; s + 3 < q; s += 4) {
+      float a0 = av[s];
+      float a1 = av[s + 1];
+      float a2 = av[s + 2];
+      float a3 = av[s + 3];
+      float[] b0 = bv[s];
+      float[] b1 = bv[s + 1];
+      float[] b2 = bv[s + 2];
+      float[] b3 = bv[s + 3];
       for (int j = from; j < to; j++) {
         c[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
       }
     }
-    for (; p < k; p++) {
-      float av = a[p];
-      float[] bp = b[p];
+    for (; s < q; s++) {
+      float x = av[s];
+      float[] bs = bv[s];
       for (int j = from; j < to; j++) {
-        c[j] += av * bp[j];
+        c[j] += x * bs[j];
       }
     }
+  }
+
+  /** {@code sum_p a[p] · b[p]} for {@code p < k}, four partial sums, added in a fixed order. */
+  static float dot(float[] a, float[] b, int k) {
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    int p = 0;
+    for (; p + 3 < k; p += 4) {
+      s0 += a[p] * b[p];
+      s1 += a[p + 1] * b[p + 1];
+      s2 += a[p + 2] * b[p + 2];
+      s3 += a[p + 3] * b[p + 3];
+    }
+    for (; p < k; p++) {
+      s0 += a[p] * b[p];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   /**

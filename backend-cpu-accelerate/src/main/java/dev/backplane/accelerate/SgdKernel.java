@@ -21,14 +21,14 @@ final class SgdKernel extends OptimizerKernel {
   void prepare(long iterations) {}
 
   @Override
-  void update(float[] w, float[] g, HeapMat[] slots, int r, int len) {
+  void update(float[] w, float[] g, float[][][] slots, int s, int len) {
     if (slots.length == 0) {
       for (int j = 0; j < len; j++) {
         w[j] = w[j] - g[j] * lr;
       }
       return;
     }
-    float[] m = slots[0].data[r];
+    float[] m = slots[0][s];
     for (int j = 0; j < len; j++) {
       float step = -g[j] * lr;
       float v = step + m[j] * momentum;

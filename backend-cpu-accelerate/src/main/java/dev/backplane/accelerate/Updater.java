@@ -1,13 +1,27 @@
 package dev.backplane.accelerate;
 
 /**
- * Applies an {@link OptimizerKernel} to every parameter of a model, rows split over the
- * {@link ComputePool} when the model is large enough to pay for the hand-off. Each row is updated
- * by exactly one thread with the same code, so the split does not change the result.
+ * Applies an {@link OptimizerKernel} to every parameter of a model, segment by segment
+ * ({@link Mat#segment}), split over the {@link ComputePool} when the model is large enough to pay
+ * for the hand-off. Each segment is updated by exactly one thread with the same code, so the split
+ * does not change the result.
+ *
+ * <p>Subnormal slots: Java has no flush-to-zero mode (TensorFlow runs its CPU kernels with
+ * FTZ/DAZ set). The slots of a parameter whose gradient stays zero, as behind a dead ReLU unit,
+ * decay geometrically (Adam's {@code m} by 0.9 a step) through the subnormal range, where every
+ * float operation takes a ~100-cycle microcode assist; in a long run that made the update ten
+ * times slower. So every {@value #FLUSH_PERIOD} steps each segment's slot values below
+ * {@code 2^-100} in magnitude are set to zero (segments take turns, so the cost is spread
+ * evenly); a value that small changes no update by anything a float can hold. The schedule
+ * depends only on the iteration count, so runs stay reproducible across snapshot and restore.
  */
-final class Updater implements ComputePool.Task {
+final class Updater implements ComputePool.ChunkedTask {
   /** Parameter values from which the update is split over the pool. */
   static final long PARALLEL_SIZE = 1L << 16;
+  /** Steps between two flushes of a segment's tiny slot values; a power of two. */
+  static final int FLUSH_PERIOD = 8;
+  /** Slot values below this magnitude are flushed to zero. */
+  static final float TINY = 0x1p-100f;
 
   private final OptimizerKernel kernel;
   private final Parameter[] parameters;
@@ -15,6 +29,7 @@ final class Updater implements ComputePool.Task {
   private final boolean parallel;
   private final float[][] scratchW;
   private final float[][] scratchG;
+  private long iterations;
 
   Updater(OptimizerKernel kernel, Parameter[] parameters, ComputePool pool) {
     this.kernel = kernel;
@@ -24,7 +39,9 @@ final class Updater implements ComputePool.Task {
     int width = 1;
     for (Parameter p : parameters) {
       size += p.size();
-      width = Math.max(width, p.value.cols);
+      for (int g = 0; g < p.value.segments(); g++) {
+        width = Math.max(width, p.value.segmentLength(g));
+      }
     }
     int parts = pool == null ? 1 : pool.threads();
     this.parallel = parts > 1 && size >= PARALLEL_SIZE;
@@ -35,26 +52,42 @@ final class Updater implements ComputePool.Task {
   /** One optimizer step over all parameters; {@code iterations} counts the steps before it. */
   void step(long iterations) {
     kernel.prepare(iterations);
+    this.iterations = iterations;
     if (parallel) {
-      pool.run(this);
+      pool.run(this, JavaGemm.CHUNKS_PER_THREAD * pool.threads());
     } else {
-      run(0, 1);
+      run(0, 1, 0);
     }
   }
 
   @Override
-  public void run(int part, int parts) {
-    float[] sw = scratchW[part];
-    float[] sg = scratchG[part];
+  public void run(int chunk, int chunks, int worker) {
+    float[] sw = scratchW[worker];
+    float[] sg = scratchG[worker];
     for (Parameter p : parameters) {
-      int rows = p.value.rows;
-      int from = (int) ((long) rows * part / parts);
-      int to = (int) ((long) rows * (part + 1) / parts);
-      for (int r = from; r < to; r++) {
-        float[] w = p.value.row(r, sw);
-        float[] g = p.grad.row(r, sg);
-        kernel.update(w, g, p.slots, r, p.value.cols);
-        p.value.commit(r, w);
+      int segments = p.value.segments();
+      int from = (int) ((long) segments * chunk / chunks);
+      int to = (int) ((long) segments * (chunk + 1) / chunks);
+      for (int s = from; s < to; s++) {
+        float[] w = p.value.segment(s, sw);
+        float[] g = p.grad.segment(s, sg);
+        int len = p.value.segmentLength(s);
+        kernel.update(w, g, p.slots, s, len);
+        p.value.commitSegment(s, w);
+        if (((iterations + s) & (FLUSH_PERIOD - 1)) == 0) {
+          for (float[][] slot : p.slots) {
+            flushTiny(slot[s], len);
+          }
+        }
+      }
+    }
+  }
+
+  /** Sets values below {@link #TINY} in magnitude to zero. */
+  static void flushTiny(float[] x, int len) {
+    for (int j = 0; j < len; j++) {
+      if (Math.abs(x[j]) < TINY && x[j] != 0f) {
+        x[j] = 0f;
       }
     }
   }

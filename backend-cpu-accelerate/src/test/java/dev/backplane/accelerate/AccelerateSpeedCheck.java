@@ -17,11 +17,14 @@ import java.util.SplittableRandom;
 
 /**
  * Measures the two reference workloads through the SPI and prints the numbers; asserts nothing.
- * Not a test (Surefire does not pick it up). Run after {@code test-compile}:
+ * Not a test (Surefire does not pick it up). From the repository root:
  *
  * <pre>
- * java -cp "$(cat cp.txt):backend-cpu-accelerate/target/classes:backend-cpu-accelerate/target/test-classes" \
- *   dev.backplane.accelerate.AccelerateSpeedCheck [auto|native|java ...] [seed|mnist] [threads]
+ * ./mvnw -o -q -pl backend-cpu-accelerate -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/speed.cp -Dmdep.includeScope=test
+ * java -cp "$(cat backend-cpu-accelerate/target/speed.cp):backend-cpu-accelerate/target/classes\
+ * :backend-cpu-accelerate/target/test-classes" dev.backplane.accelerate.AccelerateSpeedCheck \
+ *     [auto|native|java ...] [seed|mnist] [threads]
  * </pre>
  *
  * <ul>
@@ -124,14 +127,15 @@ public final class AccelerateSpeedCheck {
       float[] out = new float[128 * 10];
       epochs(exe, batches, 2, out);
       double best = 0;
-      for (int run = 0; run < 5; run++) {
+      int runs = 10;
+      for (int run = 0; run < runs; run++) {
         long t0 = System.nanoTime();
         epochs(exe, batches, 1, out);
         double rate = n / ((System.nanoTime() - t0) / 1e9);
         best = Math.max(best, rate);
       }
-      System.out.printf("mnist-mlp : %.0f samples/s best of 5 epochs of %d samples"
-          + " (%.2f ms/step)%n", best, n, 128 / best * 1e3);
+      System.out.printf("mnist-mlp : %.0f samples/s, best of %d epochs of %d samples"
+          + " (%.2f ms/step)%n", best, runs, n, 128 / best * 1e3);
     }
   }
 

@@ -1,0 +1,227 @@
+package dev.backplane.accelerate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every {@link Gemm} against a double-precision reference: all transpose combinations, offsets,
+ * padded leading dimensions, alpha and beta, shapes that take each kernel path (tiny, narrow,
+ * wide, parallel).
+ */
+class GemmTest {
+  private static ComputePool pool;
+  private static JavaGemm javaGemm;
+  private static JavaGemm javaSingle;
+  private static OpenBlasGemm openBlas;
+
+  @BeforeAll
+  static void open() {
+    pool = new ComputePool(2);
+    javaGemm = new JavaGemm(pool);
+    javaSingle = new JavaGemm(null);
+    openBlas = OpenBlasGemm.load(pool);
+  }
+
+  @AfterAll
+  static void close() {
+    pool.close();
+    openBlas.close();
+  }
+
+  static Stream<Arguments> cases() {
+    int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {32, 1, 128}, {32, 128, 1}, {64, 10, 200},
+        {128, 200, 9}, {70, 300, 130}, {200, 64, 3}, {400, 40, 100}, {96, 2, 3000}};
+    List<Arguments> args = new ArrayList<>();
+    for (String gemm : List.of("java", "java-1-thread", "openblas")) {
+      for (int[] s : shapes) {
+        for (int t = 0; t < 4; t++) {
+          args.add(Arguments.of(gemm, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0));
+        }
+      }
+    }
+    return args.stream();
+  }
+
+  private static Gemm gemm(String name) {
+    return switch (name) {
+      case "java" -> javaGemm;
+      case "java-1-thread" -> javaSingle;
+      default -> openBlas;
+    };
+  }
+
+  @ParameterizedTest(name = "{0} m={1} n={2} k={3} transA={4} transB={5}")
+  @MethodSource("cases")
+  void matchesReference(String name, int m, int n, int k, boolean transA, boolean transB) {
+    SplittableRandom r = new SplittableRandom(m * 31L + n * 7L + k);
+    int aRows = transA ? k : m;
+    int aCols = transA ? m : k;
+    int bRows = transB ? n : k;
+    int bCols = transB ? k : n;
+    // Offsets and padded rows check the addressing, not just dense layouts.
+    int lda = aCols + 3;
+    int ldb = bCols + 1;
+    int ldc = n + 2;
+    float[] a = random(r, 5 + aRows * lda);
+    float[] b = random(r, 2 + bRows * ldb);
+    float[] c = random(r, 4 + m * ldc);
+    float[] expected = c.clone();
+    float alpha = 0.75f;
+    float beta = 0.5f;
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double sum = 0;
+        for (int p = 0; p < k; p++) {
+          double av = transA ? a[5 + p * lda + i] : a[5 + i * lda + p];
+          double bv = transB ? b[2 + j * ldb + p] : b[2 + p * ldb + j];
+          sum += av * bv;
+        }
+        expected[4 + i * ldc + j] = (float) (alpha * sum + beta * c[4 + i * ldc + j]);
+      }
+    }
+    gemm(name).sgemm(transA, transB, m, n, k, alpha, a, 5, lda, b, 2, ldb, beta, c, 4, ldc);
+    for (int i = 0; i < c.length; i++) {
+      assertThat(c[i]).as("C[%d]", i)
+          .isCloseTo(expected[i], org.assertj.core.api.Assertions.within(
+              1e-5f * (1 + Math.abs(expected[i])) * (float) Math.sqrt(k + 1)));
+    }
+  }
+
+  private static float[] random(SplittableRandom r, int size) {
+    float[] v = new float[size];
+    for (int i = 0; i < size; i++) {
+      v[i] = (float) r.nextDouble(-1, 1);
+    }
+    return v;
+  }
+
+  @Test
+  void betaZeroIgnoresNaNsInC() {
+    float[] a = {1, 2};
+    float[] b = {3, 4};
+    for (Gemm g : List.of(javaGemm, openBlas)) {
+      float[] c = {Float.NaN};
+      g.sgemm(false, false, 1, 1, 2, 1f, a, 0, 2, b, 0, 1, 0f, c, 0, 1);
+      assertThat(c[0]).as(g.description()).isEqualTo(11f);
+    }
+  }
+
+  @Test
+  void javaGemmIsBitIdenticalForAnyThreadCount() {
+    SplittableRandom r = new SplittableRandom(5);
+    float[] a = random(r, 300 * 200);
+    float[] b = random(r, 200 * 150);
+    float[] one = new float[300 * 150];
+    float[] two = new float[300 * 150];
+    javaSingle.multiply(300, 150, 200, a, b, one);
+    javaGemm.multiply(300, 150, 200, a, b, two);
+    assertThat(two).containsExactly(one);
+  }
+
+  @Test
+  void nativeBufferFormMultipliesInPlace() {
+    try (NativeBuffer a = openBlas.allocate(6); NativeBuffer b = openBlas.allocate(6);
+        NativeBuffer c = openBlas.allocate(4)) {
+      a.floats().put(0, new float[] {1, 2, 3, 4, 5, 6});
+      b.floats().put(0, new float[] {1, 0, 0, 1, 1, 1});
+      openBlas.sgemm(false, false, 2, 2, 3, 1f, a, 3, b, 2, 0f, c, 2);
+      float[] out = new float[4];
+      c.floats().get(0, out);
+      assertThat(out).containsExactly(4, 5, 10, 11);
+      assertThatThrownBy(() -> openBlas.sgemm(false, false, 3, 2, 3, 1f, a, 3, b, 2, 0f, c, 2))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A (3 × 3");
+    }
+  }
+
+  @Test
+  void nativeProductsFromManyThreadsAtOnceAreRight() throws Exception {
+    // Large enough to be split over the pool; one caller splits, the others call directly.
+    int m = 96;
+    int n = 256;
+    int k = 160;
+    SplittableRandom r = new SplittableRandom(9);
+    float[] a = random(r, m * k);
+    float[] b = random(r, k * n);
+    float[] expected = new float[m * n];
+    javaSingle.multiply(m, n, k, a, b, expected);
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<float[]>> results = new ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        results.add(threads.submit(() -> {
+          try (NativeBuffer na = openBlas.allocate(m * k); NativeBuffer nb = openBlas.allocate(
+              k * n); NativeBuffer nc = openBlas.allocate(m * n)) {
+            na.floats().put(0, a);
+            nb.floats().put(0, b);
+            float[] out = new float[m * n];
+            for (int i = 0; i < 10; i++) {
+              openBlas.sgemm(false, false, m, n, k, 1f, na, k, nb, n, 0f, nc, n);
+            }
+            nc.floats().get(0, out);
+            return out;
+          }
+        }));
+      }
+      for (var f : results) {
+        float[] out = f.get();
+        for (int i = 0; i < out.length; i++) {
+          assertThat(out[i]).isCloseTo(expected[i],
+              org.assertj.core.api.Assertions.within(1e-4f));
+        }
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void nativeSplitProductMayUseOneBufferAsBothOperands() {
+    int m = 300;
+    int k = 200;
+    SplittableRandom r = new SplittableRandom(10);
+    float[] a = random(r, m * k);
+    float[] expected = new float[m * m];
+    javaSingle.sgemm(false, true, m, m, k, 1f, a, 0, k, a, 0, k, 0f, expected, 0, m);
+    try (NativeBuffer na = openBlas.allocate(m * k); NativeBuffer nc = openBlas.allocate(m * m)) {
+      na.floats().put(0, a);
+      openBlas.sgemm(false, true, m, m, k, 1f, na, k, na, k, 0f, nc, m);
+      float[] out = new float[m * m];
+      nc.floats().get(0, out);
+      for (int i = 0; i < out.length; i++) {
+        assertThat(out[i]).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-4f));
+      }
+    }
+  }
+
+  @Test
+  void rejectsTooSmallArraysAndLeadingDimensions() {
+    float[] small = new float[5];
+    for (Gemm g : List.of(javaGemm, openBlas)) {
+      assertThatThrownBy(() -> g.sgemm(false, false, 2, 2, 3, 1f, small, 0, 3, small, 0, 2, 0f,
+          small, 0, 2)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("A (2 × 3, leading dimension 3, offset 0) needs 6 values");
+      assertThatThrownBy(() -> g.sgemm(false, false, 1, 1, 3, 1f, small, 0, 2, small, 0, 1, 0f,
+          small, 0, 1)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Leading dimension of A is 2 but its rows have 3 values");
+    }
+  }
+
+  @Test
+  void describesItself() {
+    assertThat(javaGemm.description()).isEqualTo("pure Java kernels, 2 threads");
+    assertThat(openBlas.description()).startsWith("OpenBLAS 0.3.28").contains("via JavaCPP 1.5.11")
+        .endsWith(", 2 threads");
+  }
+}
