@@ -7,8 +7,6 @@ import dev.backplane.DeviceType;
 import dev.backplane.spi.Backend;
 import dev.backplane.spi.BackendContext;
 import dev.backplane.spi.BackendProvider;
-import dev.backplane.spi.Executable;
-import dev.backplane.spi.ModelSpec;
 import dev.backplane.spi.Probe;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,30 +64,12 @@ public class FakeProvider implements BackendProvider {
   @Override
   public Backend open(BackendContext context) {
     opens.incrementAndGet();
-    return new Backend() {
-      @Override
-      public String id() {
-        return id;
+    return new SimpleBackend(id, devices, (spec, device) -> {
+      RecordingExecutable e = new RecordingExecutable(spec, device);
+      synchronized (compiled) {
+        compiled.add(e);
       }
-
-      @Override
-      public List<DeviceInfo> devices() {
-        return devices;
-      }
-
-      @Override
-      public Executable compile(ModelSpec spec, Device device) {
-        RecordingExecutable e = new RecordingExecutable(spec, device);
-        synchronized (compiled) {
-          compiled.add(e);
-        }
-        return e;
-      }
-
-      @Override
-      public void close() {
-        closes.incrementAndGet();
-      }
-    };
+      return e;
+    }, closes::incrementAndGet);
   }
 }

@@ -62,28 +62,12 @@ public class GpuProvider implements BackendProvider {
 
   @Override
   public Backend open(BackendContext context) {
-    return new Backend() {
-      @Override
-      public String id() {
-        return id;
+    return new SimpleBackend(id, devices(), (spec, device) -> {
+      Executable e = compiler.apply(spec, device);
+      synchronized (compiled) {
+        compiled.add(e);
       }
-
-      @Override
-      public List<DeviceInfo> devices() {
-        return GpuProvider.this.devices();
-      }
-
-      @Override
-      public Executable compile(ModelSpec spec, Device device) {
-        Executable e = compiler.apply(spec, device);
-        synchronized (compiled) {
-          compiled.add(e);
-        }
-        return e;
-      }
-
-      @Override
-      public void close() {}
-    };
+      return e;
+    });
   }
 }

@@ -6,8 +6,6 @@ import dev.backplane.DeviceStatus;
 import dev.backplane.spi.Backend;
 import dev.backplane.spi.BackendContext;
 import dev.backplane.spi.BackendProvider;
-import dev.backplane.spi.Executable;
-import dev.backplane.spi.ModelSpec;
 import dev.backplane.spi.Probe;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,24 +61,7 @@ public class ReferenceFakeProvider implements BackendProvider {
   @Override
   public Backend open(BackendContext context) {
     opens.incrementAndGet();
-    return new Backend() {
-      @Override
-      public String id() {
-        return id;
-      }
-
-      @Override
-      public List<DeviceInfo> devices() {
-        return ReferenceFakeProvider.this.devices();
-      }
-
-      @Override
-      public Executable compile(ModelSpec spec, Device device) {
-        return new ReferenceExecutable(spec, device, id);
-      }
-
-      @Override
-      public void close() {}
-    };
+    return new SimpleBackend(id, devices(),
+        (spec, device) -> new ReferenceExecutable(spec, device, id));
   }
 }

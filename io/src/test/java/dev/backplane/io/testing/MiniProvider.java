@@ -1,5 +1,6 @@
 package dev.backplane.io.testing;
 
+import dev.backplane.testing.SimpleBackend;
 import dev.backplane.Backplane;
 import dev.backplane.Device;
 import dev.backplane.DeviceInfo;
@@ -8,8 +9,6 @@ import dev.backplane.config.BackplaneConfig;
 import dev.backplane.spi.Backend;
 import dev.backplane.spi.BackendContext;
 import dev.backplane.spi.BackendProvider;
-import dev.backplane.spi.Executable;
-import dev.backplane.spi.ModelSpec;
 import dev.backplane.spi.Probe;
 import java.util.List;
 import java.util.Map;
@@ -61,24 +60,6 @@ public final class MiniProvider implements BackendProvider {
 
   @Override
   public Backend open(BackendContext context) {
-    return new Backend() {
-      @Override
-      public String id() {
-        return id;
-      }
-
-      @Override
-      public List<DeviceInfo> devices() {
-        return List.of(device());
-      }
-
-      @Override
-      public Executable compile(ModelSpec spec, Device device) {
-        return new MiniExecutable(spec, device);
-      }
-
-      @Override
-      public void close() {}
-    };
+    return new SimpleBackend(id, List.of(device()), MiniExecutable::new);
   }
 }
