@@ -61,7 +61,8 @@ final class MarkdownReport {
                 Locale.ROOT, "%.2fx", r.ratioToBestPeer()), peak);
       }
       out.println();
-      out.println("fp32 peak: " + c.machine().peakFormula(Math.min(t, c.machine().cores())));
+      out.println("fp32 peak: " + c.machine().peakFormula(Math.min(t, c.machine().cores()))
+          + (c.machine().peakNote().isEmpty() ? "" : "; " + c.machine().peakNote()));
     }
     section(out, "Runners", c.legend().entrySet().stream()
         .map(e -> e.getKey() + ": " + e.getValue()).toList());

@@ -200,7 +200,8 @@ final class BenchCommand implements Callable<Integer> {
       out.println("- " + line);
     }
     if (w == Workload.GEMM) {
-      out.println("- fp32 peak: " + m.peakFormula(Math.min(threads, m.cores())));
+      out.println("- fp32 peak: " + m.peakFormula(Math.min(threads, m.cores()))
+          + (m.peakNote().isEmpty() ? "" : "; " + m.peakNote()));
     }
     out.println("- machine: " + m.describe());
   }

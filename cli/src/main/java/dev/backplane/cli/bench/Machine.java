@@ -16,8 +16,10 @@ import java.util.Locale;
  * @param mhz the clock in MHz from {@code /proc/cpuinfo}'s {@code cpu MHz}, 0 when unknown
  * @param jvm vendor, name and version of the running JVM
  * @param loadAverage {@code /proc/loadavg}'s first three fields, or {@code "n/a"}
+ * @param avx512 whether {@code /proc/cpuinfo}'s flags include {@code avx512f}
  */
-public record Machine(int cores, String cpuModel, double mhz, String jvm, String loadAverage) {
+public record Machine(int cores, String cpuModel, double mhz, String jvm, String loadAverage,
+    boolean avx512) {
   /** FLOP per cycle per core assumed for the peak. */
   public static final int FLOP_PER_CYCLE = 32;
 
@@ -25,6 +27,7 @@ public record Machine(int cores, String cpuModel, double mhz, String jvm, String
   public static Machine current() {
     String model = System.getProperty("os.arch");
     double mhz = 0;
+    boolean avx512 = false;
     for (String line : lines(Path.of("/proc/cpuinfo"))) {
       int colon = line.indexOf(':');
       if (colon < 0) {
@@ -34,6 +37,8 @@ public record Machine(int cores, String cpuModel, double mhz, String jvm, String
       String value = line.substring(colon + 1).trim();
       if (key.equals("model name") && model.equals(System.getProperty("os.arch"))) {
         model = value;
+      } else if (key.equals("flags")) {
+        avx512 |= (" " + value + " ").contains(" avx512f ");
       } else if (key.equals("cpu MHz") && mhz == 0) {
         try {
           mhz = Double.parseDouble(value);
@@ -50,7 +55,8 @@ public record Machine(int cores, String cpuModel, double mhz, String jvm, String
     }
     String jvm = System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name")
         + " " + System.getProperty("java.vm.version");
-    return new Machine(Runtime.getRuntime().availableProcessors(), model, mhz, jvm, loadAverage);
+    return new Machine(Runtime.getRuntime().availableProcessors(), model, mhz, jvm, loadAverage,
+        avx512);
   }
 
   private static List<String> lines(Path p) {
@@ -71,6 +77,16 @@ public record Machine(int cores, String cpuModel, double mhz, String jvm, String
     return String.format(Locale.ROOT, "%d %s x %.3f GHz (/proc/cpuinfo cpu MHz) x %d FLOP/cycle"
         + " = %.1f GFLOP/s", usedCores, usedCores == 1 ? "core" : "cores", mhz / 1000,
         FLOP_PER_CYCLE, peakGflops(usedCores));
+  }
+
+  /**
+   * Why a measured rate may exceed the nominal peak: empty unless the CPU has AVX-512, whose
+   * cores may have two 16-wide FMA units (64 FLOP/cycle, twice the nominal figure), and whose
+   * clock may boost above {@code cpu MHz}.
+   */
+  public String peakNote() {
+    return !avx512 ? "" : "this CPU reports avx512f: a core with two 512-bit FMA units does 64"
+        + " FLOP/cycle, twice the figure above, and may clock above cpu MHz";
   }
 
   /** One line for captions: cores, CPU, clock, JVM, load. */

@@ -70,9 +70,10 @@ class BenchKitTest {
 
   @Test
   void machinePeakFollowsTheFormula() {
-    Machine m = new Machine(2, "cpu", 2300, "jvm", "0.1 0.2 0.3");
+    Machine m = new Machine(2, "cpu", 2300, "jvm", "0.1 0.2 0.3", false);
     assertThat(m.peakGflops(2)).isEqualTo(147.2, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(m.peakFormula(2)).isEqualTo(
         "2 cores x 2.300 GHz (/proc/cpuinfo cpu MHz) x 32 FLOP/cycle = 147.2 GFLOP/s");
+    assertThat(m.peakNote()).isEmpty();
   }
 }
