@@ -72,6 +72,12 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--skip-alloc", description = "Do not run JMH's allocation measurement")
   boolean skipAlloc;
 
+  /**
+   * Idle time before each timed run: longer than OpenBLAS's worker spin (2^28 cycles, about
+   * 0.12 s at 2.3 GHz) so one runner's spinning threads do not eat the next one's cores.
+   */
+  static final long SETTLE_MILLIS = 150;
+
   private final String[] args;
 
   BenchMain(String[] args) {
@@ -184,12 +190,13 @@ public final class BenchMain implements Callable<Integer> {
       case GEMM -> quick ? new int[] {1, 2} : new int[] {2, 5};
     };
     return new Repetitions(warmup != null ? warmup : d[0],
-        repetitions != null ? repetitions : d[1]);
+        repetitions != null ? repetitions : d[1], quick ? 0 : SETTLE_MILLIS);
   }
 
   private String repetitionText(List<Workload> chosen) {
-    return "median and min..max over measured rounds after warm-up rounds, runners interleaved"
-        + " in rotating order: " + chosen.stream().map(w -> {
+    return "median and min..max over measured rounds after warm-up rounds; in each round every"
+        + " runner runs once, in a shuffled order, after " + (quick ? 0 : SETTLE_MILLIS)
+        + " ms idle: " + chosen.stream().map(w -> {
           Repetitions r = repetitions(w);
           String extra = switch (w) {
             case SEED_MLP -> "10 epochs per round";

@@ -38,6 +38,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", description = "Benchmark a workload on Backplane's backends.")
 final class BenchCommand implements Callable<Integer> {
+  /** Idle time before each timed run, so one runner's spinning BLAS workers have gone to sleep. */
+  static final long SETTLE_MILLIS = 150;
+
   @Mixin
   ConfigOptions config;
 
@@ -96,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
       case GEMM -> quick ? new int[] {1, 2} : new int[] {2, 5};
     };
     return new Repetitions(warmup != null ? warmup : defaults[0],
-        repetitions != null ? repetitions : defaults[1]);
+        repetitions != null ? repetitions : defaults[1], quick ? 0 : SETTLE_MILLIS);
   }
 
   /** The runners asked for with --backend, else every runner this workload applies to. */
@@ -187,8 +190,10 @@ final class BenchCommand implements Callable<Integer> {
   private void print(PrintWriter out, Workload w, List<BenchRow> rows, Repetitions reps,
       List<String> legend, int threads) {
     Machine m = Machine.current();
-    out.printf(Locale.ROOT, "%s: median and min..max over %d repetitions after %d warm-up%s%n",
-        w.id(), reps.measured(), reps.warmup(), quick ? " (--quick: smoke test, small data)" : "");
+    out.printf(Locale.ROOT, "%s: median and min..max over %d repetitions after %d warm-up, runners"
+        + " in a shuffled order each round, %d ms idle before each run%s%n", w.id(),
+        reps.measured(), reps.warmup(), reps.settleMillis(),
+        quick ? " (--quick: smoke test, small data)" : "");
     out.println("| workload | runner | threads | unit | median | min..max |");
     out.println("|---|---|---:|---|---:|---|");
     for (BenchRow r : rows) {

@@ -18,7 +18,7 @@ class BenchKitTest {
   }
 
   @Test
-  void repetitionsRotateTheOrderAndDropTheWarmup() {
+  void repetitionsRunEveryVariantOncePerRoundAndDropTheWarmup() {
     List<String> calls = new ArrayList<>();
     List<DoubleSupplier> variants = List.of(() -> {
       calls.add("a");
@@ -27,10 +27,21 @@ class BenchKitTest {
       calls.add("b");
       return calls.size();
     });
-    double[][] r = new Repetitions(1, 2).run(variants);
-    assertThat(calls).containsExactly("a", "b", "b", "a", "a", "b");
-    assertThat(r[0]).containsExactly(4, 5);
-    assertThat(r[1]).containsExactly(3, 6);
+    double[][] r = new Repetitions(1, 20).run(variants);
+    assertThat(calls).hasSize(42);
+    for (int round = 0; round < 21; round++) {
+      assertThat(calls.subList(2 * round, 2 * round + 2)).containsExactlyInAnyOrder("a", "b");
+    }
+    assertThat(calls.stream().filter("a"::equals).count()).isEqualTo(21);
+    assertThat(java.util.Arrays.stream(r[0]).boxed().toList()).hasSize(20)
+        .allMatch(v -> calls.get(v.intValue() - 1).equals("a"));
+    assertThat(java.util.Arrays.stream(r[1]).boxed().toList()).hasSize(20)
+        .allMatch(v -> calls.get(v.intValue() - 1).equals("b"));
+    assertThat(calls.subList(2, 42)).as("the order changes between rounds")
+        .isNotEqualTo(java.util.Collections.nCopies(20, List.of("a", "b")).stream()
+            .flatMap(List::stream).toList());
+    assertThatThrownBy(() -> new Repetitions(0, 1, -1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
