@@ -6,9 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.openjdk.jmh.profile.GCProfiler;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -60,9 +58,9 @@ final class Allocation {
     List<StepAllocation> list = new ArrayList<>();
     for (RunResult r : results) {
       double bytes = Double.NaN;
-      for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
-        if (e.getKey().endsWith("gc.alloc.rate.norm")) {
-          bytes = e.getValue().getScore();
+      for (String key : r.getSecondaryResults().keySet()) {
+        if (key.endsWith("gc.alloc.rate.norm")) {
+          bytes = r.getSecondaryResults().get(key).getScore();
         }
       }
       list.add(new StepAllocation(r.getParams().getParam("runner"), r.getPrimaryResult().getScore(),

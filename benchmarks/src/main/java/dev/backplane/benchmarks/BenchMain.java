@@ -120,7 +120,8 @@ public final class BenchMain implements Callable<Integer> {
       System.out.println(JsonRows.write(withRatios.stream().map(Row::toJson).toList()));
       return 0;
     }
-    List<String> losses = skipLossCheck ? List.of("skipped (--skip-loss-check)") : lossCheck(factory);
+    List<String> losses = skipLossCheck ? List.of("skipped (--skip-loss-check)")
+        : lossCheck(factory);
     List<Allocation.StepAllocation> alloc = List.of();
     List<String> allocLines = new ArrayList<>();
     if (skipAlloc) {

@@ -98,7 +98,7 @@ public final class DjlMlp implements MlpRunner {
         + " torch intra-op threads = " + threads + " (JniUtils.setNumThreads)";
   }
 
-  /** A fresh trainer and Adam (DJL keeps the moments in the optimizer), then the initial weights. */
+  /** A fresh trainer and Adam (DJL keeps the moments in the optimizer), and the initial weights. */
   @Override
   public void reset() {
     JniUtils.setNumThreads(threads);

@@ -28,7 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "-Xshare:off")
 public class GemmBenchmark {
-  /** {@code accelerate}, {@code accelerate-buffers}, {@code accelerate-java} or {@code openblas}. */
+  /**
+   * A gemm runner: {@code accelerate}, {@code accelerate-buffers}, {@code accelerate-java},
+   * {@code openblas}.
+   */
   @Param({"accelerate", "accelerate-buffers", "openblas"})
   public String runner;
 

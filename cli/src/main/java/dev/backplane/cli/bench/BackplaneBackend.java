@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 public enum BackplaneBackend {
   /** The accelerate CPU backend on native BLAS ({@code backplane.accelerate.blas=native}). */
   ACCELERATE("accelerate", "accelerate", "native"),
-  /** The accelerate CPU backend on its pure-Java kernels ({@code backplane.accelerate.blas=java}). */
+  /** The accelerate CPU backend on pure-Java kernels ({@code backplane.accelerate.blas=java}). */
   ACCELERATE_JAVA("accelerate-java", "accelerate", "java"),
   /** The TensorFlow Java backend. */
   TF_JAVA("tf-java", "tf-java", null);
