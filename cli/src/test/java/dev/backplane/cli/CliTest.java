@@ -161,13 +161,4 @@ class CliTest {
         .isEqualTo(1);
     assertThat(err()).contains("backplane.fallback=none");
   }
-
-  @Test
-  void benchPrintsTheJsonShape() {
-    assertThat(Main.run("bench", "--workload", "seed-mlp", "--warmup", "0", "--repetitions", "1",
-        "--json")).isZero();
-    assertThat(out().trim()).matches("\\[\\{\"workload\":\"seed-mlp\",\"runner\":\"accelerate:cpu:0\","
-        + "\"threads\":\\d+,\"unit\":\"ms\",\"median\":[\\d.e+-]+,\"min\":[\\d.e+-]+,"
-        + "\"max\":[\\d.e+-]+,\"repetitions\":1}]");
-  }
 }
