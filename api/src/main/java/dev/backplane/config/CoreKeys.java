@@ -82,6 +82,16 @@ public final class CoreKeys {
       "re-run every N-th training step of a non-reference device on the reference CPU kernels"
           + " and compare (0 = off)", "0 to 1000000", "0", s -> Values.intIn(s, 0, 1_000_000));
 
+  /**
+   * Every how many guarded steps a non-reference device's state is copied to the host; on a fault
+   * the fallback restores that copy and replays the batches run since. 1 copies before every step.
+   */
+  public static final ConfigKey<Integer> GUARD_SNAPSHOT_EVERY = ConfigKey.of(
+      "backplane.guard.snapshot.every", "copy a non-reference device's weights and optimizer"
+          + " state to the host every N training steps; a fault replays the batches since the last"
+          + " copy on the fallback device (1 = before every step)", "1 to 1000000", "50",
+      s -> Values.intIn(s, 1, 1_000_000));
+
   /** Relative tolerance of canaries and audits. */
   public static final ConfigKey<Double> TRUST_TOLERANCE = ConfigKey.of(
       "backplane.trust.tolerance", "relative tolerance when canaries and audits compare a device"
@@ -96,7 +106,7 @@ public final class CoreKeys {
   /** All core keys. */
   public static List<ConfigKey<?>> all() {
     return List.of(BACKEND, DEVICE, FALLBACK, THREADS, SEED, PROBE_TIMEOUT, PROBE_ISOLATION,
-        PROBE_CACHE, CACHE_DIR, CANARY, CANARY_TIMEOUT, STEP_TIMEOUT, AUDIT_EVERY, TRUST_TOLERANCE,
-        CONFIG);
+        PROBE_CACHE, CACHE_DIR, CANARY, CANARY_TIMEOUT, STEP_TIMEOUT, AUDIT_EVERY,
+        GUARD_SNAPSHOT_EVERY, TRUST_TOLERANCE, CONFIG);
   }
 }

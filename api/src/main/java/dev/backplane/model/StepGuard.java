@@ -21,21 +21,29 @@ import dev.backplane.trust.FailoverEvent;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
 
 /**
  * Guards the training steps of one {@code fit} on a device that is not the reference CPU backend.
  *
- * <p>Before each step it keeps the device's state (weights, optimizer slots, iteration count) as
- * a host snapshot. A step that throws, overruns {@code backplane.step.timeout}, returns a
- * non-finite loss or outputs, or (every {@code backplane.audit.every} steps) drifts from the
- * reference is a fault: the snapshot is restored on the fallback device and the same batch re-run
- * there. Finite there: the device is marked unstable, the model moves to the fallback, and the
- * step counts once, on the fallback. Non-finite there too: the model diverged, and training stops
- * as {@link TerminateOnNaN} would. In strict mode ({@code backplane.fallback=none}) the step is
- * re-run on the reference only to diagnose, and a device fault is raised as a
- * {@link DeviceFaultException}.
+ * <p>Before the first step, and then before every {@code backplane.guard.snapshot.every}-th
+ * step, it copies the device's state (weights, optimizer slots, iteration count) to the host as
+ * the last good snapshot, and from then on keeps host copies of the batches that completed since
+ * (in buffers reused from one snapshot to the next). An audited step (every
+ * {@code backplane.audit.every} steps) always starts from a fresh snapshot, since the audit needs
+ * the state just before it. A step that throws, overruns {@code backplane.step.timeout}, returns
+ * a non-finite loss or outputs, or drifts from the reference in an audit is a fault: the snapshot
+ * is restored on the fallback device, the recorded batches are replayed there to bring its weights
+ * to where the device's were before the faulty step (their losses and outputs were already counted
+ * from the device and are discarded), and the faulty batch is re-run there. Finite there: the
+ * device is marked unstable, the model moves to the fallback, and the step counts once, on the
+ * fallback. Non-finite there too: the model diverged, and training stops as
+ * {@link TerminateOnNaN} would. So no completed step is lost or counted twice. In strict mode
+ * ({@code backplane.fallback=none}) the replay and the step run on the reference only to diagnose,
+ * the device is given back the state from just before the faulty step, and a device fault is
+ * raised as a {@link DeviceFaultException}.
  *
  * <p>{@link #create} returns {@code null} for a reference device without an explicit step
  * deadline: the loop then calls the executable directly, with no snapshot, thread or allocation.
@@ -50,7 +58,17 @@ final class StepGuard implements AutoCloseable {
   private final int auditEvery;
   private final double tolerance;
   private final int outputs;
+  private final int snapshotEvery;
   private boolean guarded;
+  /** The last good snapshot of the guarded device, or {@code null} before the first step. */
+  private ModelState base;
+  /** How many batches completed on the device since {@link #base}; held in the slots below. */
+  private int recorded;
+  private float[][] recordedX = new float[0][];
+  private float[][] recordedY = new float[0][];
+  private int[] recordedRows = new int[0];
+  private int[] xShape;
+  private int[] yShape;
   private StepRunner runner;
   private Backend referenceBackend;
   private Executable reference;
@@ -67,6 +85,7 @@ final class StepGuard implements AutoCloseable {
     this.auditEvery = config.get(CoreKeys.AUDIT_EVERY);
     this.tolerance = config.get(CoreKeys.TRUST_TOLERANCE);
     this.outputs = Shapes.size(model.outputShape());
+    this.snapshotEvery = config.get(CoreKeys.GUARD_SNAPSHOT_EVERY);
     configureFor(model.device());
   }
 
@@ -91,6 +110,8 @@ final class StepGuard implements AutoCloseable {
     if (!guarded) {
       closeReference();
     }
+    base = null;
+    recorded = 0;
   }
 
   /** One guarded step; the loop counts it once, on whichever device's result is returned. */
@@ -108,15 +129,20 @@ final class StepGuard implements AutoCloseable {
               + " is the reference CPU backend, so there is nothing to fall back to", null);
         }
       }
-      ModelState before = exe.snapshot();
+      boolean audited = auditEvery > 0 && step % auditEvery == 0;
+      if (base == null || recorded >= snapshotEvery || audited) {
+        base = exe.snapshot();
+        recorded = 0;
+      }
       Fault fault;
       try {
         double loss = run(exe, x, y, out);
         fault = check(loss, out, rows);
-        if (fault == null && auditEvery > 0 && step % auditEvery == 0) {
-          fault = audit(exe, before, x, y, out, rows, loss);
+        if (fault == null && audited) {
+          fault = audit(exe, base, x, y, out, rows, loss);
         }
         if (fault == null) {
+          record(x, y);
           return loss;
         }
       } catch (StepRunner.TimedOut t) {
@@ -124,7 +150,7 @@ final class StepGuard implements AutoCloseable {
       } catch (RuntimeException e) {
         fault = Fault.threw(e);
       }
-      return recover(fault, exe, before, x, y, out, rows, epoch, batch, step);
+      return recover(fault, exe, x, y, out, rows, epoch, batch, step);
     } finally {
       lock.unlock();
     }
@@ -132,6 +158,53 @@ final class StepGuard implements AutoCloseable {
 
   private double run(Executable exe, Tensor x, Tensor y, float[] out) {
     return runner == null ? exe.trainStep(x, y, out) : runner.trainStep(exe, x, y, out);
+  }
+
+  /** Keeps a host copy of a completed batch, for a replay should a later step fail. */
+  private void record(Tensor x, Tensor y) {
+    int i = recorded;
+    if (i == recordedRows.length) {
+      int n = Math.min(snapshotEvery, Math.max(4, 2 * i));
+      recordedX = Arrays.copyOf(recordedX, n);
+      recordedY = Arrays.copyOf(recordedY, n);
+      recordedRows = Arrays.copyOf(recordedRows, n);
+      if (xShape == null) {
+        xShape = x.shape();
+        yShape = y.shape();
+      }
+    }
+    recordedX[i] = copy(x, recordedX[i]);
+    recordedY[i] = copy(y, recordedY[i]);
+    recordedRows[i] = x.rows();
+    recorded = i + 1;
+  }
+
+  private static float[] copy(Tensor t, float[] into) {
+    int n = t.size();
+    float[] dst = into != null && into.length >= n ? into : new float[n];
+    System.arraycopy(t.data(), t.offset(), dst, 0, n);
+    return dst;
+  }
+
+  /** The first {@code rows} rows of a recorded batch. */
+  private static Tensor view(float[] buffer, int[] shape, int rows) {
+    int[] s = shape.clone();
+    int rowSize = 1;
+    for (int d = 1; d < s.length; d++) {
+      rowSize *= s[d];
+    }
+    s[0] = buffer.length / rowSize;
+    return Tensor.wrap(buffer, s).rows(0, rows);
+  }
+
+  /** Brings {@code target} to the state the device had before the faulty step. */
+  private void replay(Executable target, int outLength) {
+    target.restore(base);
+    float[] discarded = recorded == 0 ? null : new float[outLength];
+    for (int i = 0; i < recorded; i++) {
+      target.trainStep(view(recordedX[i], xShape, recordedRows[i]),
+          view(recordedY[i], yShape, recordedRows[i]), discarded);
+    }
   }
 
   private Fault check(double loss, float[] out, int rows) {
@@ -159,7 +232,7 @@ final class StepGuard implements AutoCloseable {
     return Fault.drifted(where, worst, tolerance, auditEvery);
   }
 
-  private double recover(Fault fault, Executable exe, ModelState before, Tensor x, Tensor y,
+  private double recover(Fault fault, Executable exe, Tensor x, Tensor y,
       float[] out, int rows, int epoch, int batch, long step) {
     Device device = exe.device();
     boolean strict = model.placement().fallback() == Fallback.NONE;
@@ -178,8 +251,12 @@ final class StepGuard implements AutoCloseable {
       return passThrough(fault, device, failed);
     }
     double loss;
+    ModelState beforeFault = null;
     try {
-      rerun.restore(before);
+      replay(rerun, out.length);
+      if (strict && fault.kind() != Fault.Kind.TIMED_OUT) {
+        beforeFault = recorded == 0 ? base : rerun.snapshot();
+      }
       loss = rerun.trainStep(x, y, out);
     } catch (RuntimeException e) {
       if (!strict) {
@@ -203,7 +280,7 @@ final class StepGuard implements AutoCloseable {
         + ") from the same weights" : to + " was given the step instead";
     if (strict) {
       if (fault.kind() != Fault.Kind.TIMED_OUT) {
-        exe.restore(before);
+        exe.restore(beforeFault);
       }
       String reason = failed + "; " + outcome + ", so " + device + " is at fault";
       backplane.report(new FailoverEvent(FailoverEvent.Kind.DEVICE_FAULT, device, null, epoch,

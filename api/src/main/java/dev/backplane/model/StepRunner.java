@@ -4,12 +4,7 @@ import dev.backplane.BackendException;
 import dev.backplane.spi.Executable;
 import dev.backplane.tensor.Tensor;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs training steps on a daemon worker thread and waits at most the step deadline. A step that
@@ -25,8 +20,7 @@ final class StepRunner implements AutoCloseable {
   }
 
   private final Duration deadline;
-  private ExecutorService worker;
-  private float[] buffer;
+  private Worker worker;
 
   StepRunner(Duration deadline) {
     this.deadline = deadline;
@@ -37,57 +31,146 @@ final class StepRunner implements AutoCloseable {
   }
 
   /**
-   * One train step within the deadline.
+   * One train step within the deadline. The hand-off reuses the worker's task fields, so a step
+   * allocates nothing.
    *
    * @throws TimedOut when the deadline passes
    */
   double trainStep(Executable exe, Tensor x, Tensor y, float[] out) {
-    if (worker == null) {
-      worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "backplane-step-" + exe.device());
-        t.setDaemon(true);
-        return t;
-      });
-      buffer = new float[out.length];
+    Worker w = worker;
+    if (w == null) {
+      w = new Worker("backplane-step-" + exe.device(), out.length);
+      worker = w;
     }
-    float[] buf = buffer;
-    Future<Double> f = worker.submit(() -> exe.trainStep(x, y, buf));
-    try {
-      double loss = f.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-      System.arraycopy(buf, 0, out, 0, out.length);
+    double loss;
+    Throwable error;
+    synchronized (w) {
+      if (w.buffer.length < out.length) {
+        w.buffer = new float[out.length];
+      }
+      w.exe = exe;
+      w.x = x;
+      w.y = y;
+      w.done = false;
+      w.pending = true;
+      w.notifyAll();
+      long end = System.nanoTime() + deadline.toNanos();
+      try {
+        while (!w.done) {
+          long left = end - System.nanoTime();
+          if (left <= 0) {
+            abandon(w);
+            throw new TimedOut();
+          }
+          TimeUnit.NANOSECONDS.timedWait(w, left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        abandon(w);
+        throw new BackendException(exe.device(), "Interrupted while waiting for a training step",
+            e);
+      }
+      loss = w.loss;
+      error = w.error;
+      w.error = null;
+      System.arraycopy(w.buffer, 0, out, 0, out.length);
+    }
+    if (error == null) {
       return loss;
-    } catch (TimeoutException e) {
-      abandon(f);
-      throw new TimedOut();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new BackendException(exe.device(), "Training step failed: " + cause, cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      abandon(f);
-      throw new BackendException(exe.device(), "Interrupted while waiting for a training step",
-          e);
     }
+    if (error instanceof RuntimeException r) {
+      throw r;
+    }
+    if (error instanceof Error err) {
+      throw err;
+    }
+    throw new BackendException(exe.device(), "Training step failed: " + error, error);
   }
 
-  private void abandon(Future<?> f) {
-    f.cancel(true);
-    worker.shutdownNow();
+  /** Leaves an overrunning step to its thread; a new worker, with a new buffer, serves later. */
+  private void abandon(Worker w) {
+    w.stopped = true;
+    w.thread.interrupt();
     worker = null;
-    buffer = null;
   }
 
   @Override
   public void close() {
-    if (worker != null) {
-      worker.shutdownNow();
+    Worker w = worker;
+    if (w != null) {
+      synchronized (w) {
+        w.stopped = true;
+        w.notifyAll();
+      }
+      w.thread.interrupt();
       worker = null;
+    }
+  }
+
+  /** A daemon thread that runs one handed-off step at a time; its fields are guarded by itself. */
+  private static final class Worker implements Runnable {
+    final Thread thread;
+    float[] buffer;
+    Executable exe;
+    Tensor x;
+    Tensor y;
+    boolean pending;
+    boolean done;
+    boolean stopped;
+    double loss;
+    Throwable error;
+
+    Worker(String name, int outLength) {
+      buffer = new float[outLength];
+      thread = new Thread(this, name);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        Executable e;
+        Tensor tx;
+        Tensor ty;
+        float[] buf;
+        synchronized (this) {
+          try {
+            while (!pending && !stopped) {
+              wait();
+            }
+          } catch (InterruptedException ie) {
+            return;
+          }
+          if (stopped) {
+            return;
+          }
+          pending = false;
+          e = exe;
+          tx = x;
+          ty = y;
+          buf = buffer;
+        }
+        double l = Double.NaN;
+        Throwable err = null;
+        try {
+          l = e.trainStep(tx, ty, buf);
+        } catch (Throwable t) {
+          err = t;
+        }
+        synchronized (this) {
+          if (stopped) {
+            return;
+          }
+          loss = l;
+          error = err;
+          exe = null;
+          x = null;
+          y = null;
+          done = true;
+          notifyAll();
+        }
+      }
     }
   }
 }

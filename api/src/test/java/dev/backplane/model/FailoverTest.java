@@ -50,14 +50,17 @@ class FailoverTest {
   }
 
   private static GpuProvider flaky(long from, Misbehaviour bad) {
-    return new GpuProvider("flaky", (spec, device) -> {
-      ReferenceExecutable e = spy(new ReferenceExecutable(spec, device, "flaky"));
-      doAnswer(inv -> {
-        long step = ((ReferenceExecutable) inv.getMock()).iterations();
-        return step >= from ? bad.at(step, inv) : inv.callRealMethod();
-      }).when(e).trainStep(any(), any(), any());
-      return e;
-    });
+    return new GpuProvider("flaky", (spec, device) -> flakySpy(spec, device, from, bad));
+  }
+
+  private static ReferenceExecutable flakySpy(dev.backplane.spi.ModelSpec spec, Device device,
+      long from, Misbehaviour bad) {
+    ReferenceExecutable e = spy(new ReferenceExecutable(spec, device, "flaky"));
+    doAnswer(inv -> {
+      long step = ((ReferenceExecutable) inv.getMock()).iterations();
+      return step >= from ? bad.at(step, inv) : inv.callRealMethod();
+    }).when(e).trainStep(any(), any(), any());
+    return e;
   }
 
   private static Object nan(long step, org.mockito.invocation.InvocationOnMock inv)
@@ -164,6 +167,94 @@ class FailoverTest {
       assertThat(e.message()).startsWith("Failover: flaky:gpu:0 (test GPU flaky) returned a"
           + " non-finite loss (NaN) at step 5 (epoch 1); accelerate:cpu:0 gives a finite loss");
     });
+  }
+
+  /** {@link #flaky} that also notes the iteration count at each snapshot of the device. */
+  private static GpuProvider counted(long from, Misbehaviour bad, List<Long> snapshots) {
+    return new GpuProvider("flaky", (spec, device) -> {
+      ReferenceExecutable e = flakySpy(spec, device, from, bad);
+      doAnswer(inv -> {
+        snapshots.add(((ReferenceExecutable) inv.getMock()).iterations());
+        return inv.callRealMethod();
+      }).when(e).snapshot();
+      return e;
+    });
+  }
+
+  private History cpuHistory() {
+    Backplane bp = backplane(new GpuProvider("flaky"));
+    return fit(compiled(bp, null, "accelerate"));
+  }
+
+  @Test
+  void aFaultBetweenSnapshotsReplaysTheBatchesSinceTheLastSnapshotOnTheCpu() {
+    List<Long> snapshots = new ArrayList<>();
+    Backplane bp = backplane(counted(6, FailoverTest::nan, snapshots),
+        "backplane.guard.snapshot.every", "4", "backplane.canary", "off");
+    Sequential m = compiled(bp, null, "flaky");
+
+    History h = fit(m);
+
+    assertThat(snapshots).as("snapshots before steps 0 and 4 only").containsExactly(0L, 4L);
+    assertThat(m.device()).isEqualTo(CPU);
+    assertThat(h.deviceRuns()).hasSize(2);
+    assertThat(h.deviceRuns().get(0)).isEqualTo(new History.DeviceRun(GPU, 0, 0, 6, "placement"));
+    History.DeviceRun second = h.deviceRuns().get(1);
+    assertThat(second.device()).isEqualTo(CPU);
+    assertThat(second.firstEpoch()).isEqualTo(1);
+    assertThat(second.firstStep()).isEqualTo(6);
+    assertThat(second.steps()).isEqualTo(6);
+    assertThat(second.reason()).contains("returned a non-finite loss (NaN) at step 6 (epoch 2)")
+        .contains("accelerate:cpu:0 gives a finite loss");
+    assertThat(m.getState().iterations()).as("each step counted once").isEqualTo(12);
+    assertClose(m.getWeights(), cpuWeights());
+    History cpu = cpuHistory();
+    for (String key : List.of("loss", "accuracy")) {
+      if (cpu.history().containsKey(key)) {
+        assertThat(h.get(key)).as(key).hasSameSizeAs(cpu.get(key));
+        for (int i = 0; i < h.get(key).size(); i++) {
+          assertThat(h.get(key).get(i)).as(key + " of epoch " + (i + 1))
+              .isCloseTo(cpu.get(key).get(i), org.assertj.core.data.Offset.offset(1e-6));
+        }
+      }
+    }
+  }
+
+  @Test
+  void snapshotsAreTakenEveryKStepsAndBeforeEachAuditedStep() {
+    assertThat(snapshotIterations("backplane.guard.snapshot.every", "1"))
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+    assertThat(snapshotIterations("backplane.guard.snapshot.every", "5"))
+        .containsExactly(0L, 5L, 10L);
+    assertThat(snapshotIterations()).as("the default").containsExactly(0L);
+    // an audit compares the weights after the step too, hence 1, 6 and 11
+    assertThat(snapshotIterations("backplane.audit.every", "5"))
+        .containsExactly(0L, 1L, 5L, 6L, 10L, 11L);
+  }
+
+  private List<Long> snapshotIterations(String... keys) {
+    List<Long> snapshots = new ArrayList<>();
+    String[] all = Arrays.copyOf(keys, keys.length + 2);
+    all[keys.length] = "backplane.canary";
+    all[keys.length + 1] = "off";
+    Backplane bp = backplane(counted(Long.MAX_VALUE, FailoverTest::nan, snapshots), all);
+    fit(compiled(bp, null, "flaky"));
+    return snapshots;
+  }
+
+  @Test
+  void strictModeGivesTheDeviceBackTheStateFromJustBeforeTheFaultyStep() {
+    Backplane bp = backplane(flaky(6, FailoverTest::nan), "backplane.guard.snapshot.every", "4");
+    Sequential m = compiled(bp, Fallback.NONE, "flaky");
+    assertThatThrownBy(() -> fit(m)).isInstanceOf(DeviceFaultException.class)
+        .hasMessageContaining("at step 6 (epoch 2); accelerate:cpu:0 gives a finite loss");
+    assertThat(m.getState().iterations()).isEqualTo(6);
+    Backplane cpuBp = backplane(new GpuProvider("flaky"));
+    Sequential cpu = compiled(cpuBp, null, "accelerate");
+    Tensor[] d = data();
+    cpu.fit(d[0], d[1], FitOptions.builder().epochs(1).batchSize(4).verbose(Verbosity.SILENT)
+        .output(out).build());
+    assertClose(m.getWeights(), cpu.getWeights());
   }
 
   @Test
