@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  * {@code tf-java}, each strictly on its backend; {@code --backend} picks some, else every one that
  * runs here. {@code gemm} runs on the accelerate backend only.
  */
-@Command(name = "bench", description = "Benchmark a workload on Backplane's backends.")
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmark a workload on Backplane's backends.")
 final class BenchCommand implements Callable<Integer> {
   /** Idle time before each timed run, so one runner's spinning BLAS workers have gone to sleep. */
   static final long SETTLE_MILLIS = 150;

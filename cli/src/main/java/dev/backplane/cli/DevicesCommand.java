@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code backplane devices}: every backend and device with status and detail. */
-@Command(name = "devices", description = "List every backend's devices with their status.")
+@Command(name = "devices", mixinStandardHelpOptions = true,
+    description = "List every backend's devices with their status.")
 final class DevicesCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions config;

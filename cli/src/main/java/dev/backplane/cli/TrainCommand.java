@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  * {@code backplane train}: trains the reference model on the best available device with
  * Keras-style output: the summary, the placement explanation, progress, the final metrics.
  */
-@Command(name = "train", description = "Train the reference model (Dense(128, relu) -> "
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train the reference model (Dense(128, relu) -> "
     + "Dense(1, sigmoid), Adam, binary_crossentropy) on the best available device.")
 final class TrainCommand implements Callable<Integer> {
   @Mixin

@@ -143,6 +143,14 @@ class CliTest {
   }
 
   @Test
+  void everyCommandHasHelp() {
+    for (String command : new String[] {"devices", "train", "bench", "predict", "conformance"}) {
+      assertThat(Main.run(command, "--help")).as(command).isZero();
+      assertThat(out()).contains("Usage: backplane " + command);
+    }
+  }
+
+  @Test
   void badOptionsExitWithTwoAndNameTheValue() {
     assertThat(Main.run("train", "--task", "xor")).isEqualTo(2);
     assertThat(err()).contains("Invalid --task 'xor'. Expected one of random, separable");
