@@ -25,6 +25,15 @@ public final class JavaGemm implements Gemm {
   static final int DOT_WIDTH = 4;
   /** Chunks per thread a parallel product is cut into (see {@link ComputePool.ChunkedTask}). */
   static final int CHUNKS_PER_THREAD = 4;
+  /**
+   * Rows of B per cache block: a product runs over B in blocks of {@value #K_BLOCK} rows by
+   * {@value #N_BLOCK} columns (1 MiB at most), each applied to all the output rows of a chunk
+   * before the next, so B is read from L2 rather than memory. The blocks over {@code k} start at
+   * fixed multiples of {@value #K_BLOCK}, so the summation order does not depend on the chunking.
+   */
+  static final int K_BLOCK = 256;
+  /** Columns of B (and C) per cache block; see {@link #K_BLOCK}. */
+  static final int N_BLOCK = 1024;
 
   private final ComputePool pool;
   private final ThreadLocal<Workspace> flatWorkspace;
@@ -278,13 +287,41 @@ public final class JavaGemm implements Gemm {
           }
           break;
         default:
-          for (int i = from; i < to; i++) {
-            float[] ci = c[i];
-            if (!accumulate) {
-              Arrays.fill(ci, 0, n, 0f);
-            }
-            RowKernels.multiplyAdd(at[i], k, b, ci, 0, n, values[part], rows[part]);
+          runRows(from, to, part);
+      }
+    }
+
+    /**
+     * Output rows {@code [from, to)}, blocked over {@code n} and {@code k} (see
+     * {@link JavaGemm#K_BLOCK}): each element still sums its k-blocks in order, starting at 0.
+     */
+    private void runRows(int from, int to, int part) {
+      float[] av = values[part];
+      float[][] bv = rows[part];
+      if (k <= K_BLOCK && n <= N_BLOCK) {
+        // One block: row by row, each row of C cleared just before it is summed.
+        for (int i = from; i < to; i++) {
+          float[] ci = c[i];
+          if (!accumulate) {
+            Arrays.fill(ci, 0, n, 0f);
           }
+          RowKernels.multiplyAdd(at[i], 0, k, b, ci, 0, n, av, bv);
+        }
+        return;
+      }
+      if (!accumulate) {
+        for (int i = from; i < to; i++) {
+          Arrays.fill(c[i], 0, n, 0f);
+        }
+      }
+      for (int j0 = 0; j0 < n; j0 += N_BLOCK) {
+        int j1 = Math.min(n, j0 + N_BLOCK);
+        for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
+          int p1 = Math.min(k, p0 + K_BLOCK);
+          for (int i = from; i < to; i++) {
+            RowKernels.multiplyAdd(at[i], p0, p1, b, c[i], j0, j1, av, bv);
+          }
+        }
       }
     }
 
@@ -302,7 +339,7 @@ public final class JavaGemm implements Gemm {
         }
         float[] ctj = ct[j];
         Arrays.fill(ctj, from, to, 0f);
-        RowKernels.multiplyAdd(bj, k, at, ctj, from, to, values[part], rows[part]);
+        RowKernels.multiplyAdd(bj, 0, k, at, ctj, from, to, values[part], rows[part]);
       }
       for (int i = from; i < to; i++) {
         float[] ci = c[i];

@@ -15,18 +15,18 @@ final class RowKernels {
   private RowKernels() {}
 
   /**
-   * {@code c[j] += sum_p a[p] · b[p][j]} for {@code p < k} and {@code from <= j < to}: one row of
-   * a matrix product. The non-zero {@code a[p]} are gathered first (into {@code av}, their rows
-   * of {@code b} into {@code bv}, both at least {@code k} long), so the zeros that ReLU layers and
+   * {@code c[j] += sum_p a[p] · b[p][j]} for {@code p0 <= p < p1} and {@code from <= j < to}: one
+   * row (or, with a part of {@code p}, one cache block of a row) of a matrix product. The non-zero {@code a[p]} are gathered first (into {@code av}, their rows
+   * of {@code b} into {@code bv}, both at least {@code p1 - p0} long), so the zeros that ReLU layers and
    * their gradients are full of cost nothing; then four rows of {@code b} go per pass, so each
    * load and store of {@code c} serves four multiply-adds. An exact zero in {@code a} contributes
    * nothing even where {@code b} is not finite (as in a sparse kernel); the summation order is
    * fixed, so results are reproducible.
    */
-  static void multiplyAdd(float[] a, int k, float[][] b, float[] c, int from, int to,
+  static void multiplyAdd(float[] a, int p0, int p1, float[][] b, float[] c, int from, int to,
       float[] av, float[][] bv) {
     int q = 0;
-    for (int p = 0; p < k; p++) {
+    for (int p = p0; p < p1; p++) {
       float x = a[p];
       if (x != 0f) {
         av[q] = x;

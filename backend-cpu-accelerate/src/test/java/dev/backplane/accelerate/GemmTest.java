@@ -41,7 +41,7 @@ class GemmTest {
 
   static Stream<Arguments> cases() {
     int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {32, 1, 128}, {32, 128, 1}, {64, 10, 200},
-        {128, 200, 9}, {70, 300, 130}, {200, 64, 3}, {400, 40, 100}, {96, 2, 3000}};
+        {128, 200, 9}, {70, 300, 130}, {200, 64, 3}, {400, 40, 100}, {96, 2, 3000}, {37, 1100, 600}};
     List<Arguments> args = new ArrayList<>();
     for (String gemm : List.of("java", "java-1-thread", "openblas")) {
       for (int[] s : shapes) {
@@ -126,6 +126,27 @@ class GemmTest {
     float[] two = new float[300 * 150];
     javaSingle.multiply(300, 150, 200, a, b, one);
     javaGemm.multiply(300, 150, 200, a, b, two);
+    assertThat(two).containsExactly(one);
+  }
+
+  @Test
+  void javaGemmIsBitIdenticalForAnyThreadCountAcrossCacheBlocks() {
+    // k and n span several cache blocks (and end in partial ones); A half zeros, as after ReLU.
+    int m = 90;
+    int n = JavaGemm.N_BLOCK + 77;
+    int k = 2 * JavaGemm.K_BLOCK + 45;
+    SplittableRandom r = new SplittableRandom(9);
+    float[] a = random(r, m * k);
+    for (int i = 0; i < a.length; i++) {
+      if (r.nextBoolean()) {
+        a[i] = 0f;
+      }
+    }
+    float[] b = random(r, k * n);
+    float[] one = new float[m * n];
+    float[] two = new float[m * n];
+    javaSingle.multiply(m, n, k, a, b, one);
+    javaGemm.multiply(m, n, k, a, b, two);
     assertThat(two).containsExactly(one);
   }
 
