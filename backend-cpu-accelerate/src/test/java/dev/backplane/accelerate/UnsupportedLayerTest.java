@@ -5,40 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backplane.UnsupportedFeatureException;
 import dev.backplane.model.Dense;
-import dev.backplane.model.Layer;
 import dev.backplane.model.Loss;
-import dev.backplane.model.ParameterSpec;
 import dev.backplane.optimizer.SGD;
 import dev.backplane.spi.ModelSpec;
+import dev.backplane.testing.Conv2D;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A layer the backend cannot run is refused at compile time, by name, and leaks nothing. */
 class UnsupportedLayerTest {
-  /** Stands in for any layer type this backend does not know. */
-  private record Conv2D(String name) implements Layer {
-    @Override
-    public String kerasClass() {
-      return "Conv2D";
-    }
-
-    @Override
-    public Layer withName(String newName) {
-      return new Conv2D(newName);
-    }
-
-    @Override
-    public int[] outputShape(int[] inputShape) {
-      return inputShape.clone();
-    }
-
-    @Override
-    public List<ParameterSpec> parameters(int[] inputShape) {
-      return List.of();
-    }
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"java", "native"})
   void compileNamesTheLayerItsClassAndTheBackend(String mode) {

@@ -11,14 +11,13 @@ import dev.backplane.UnsupportedFeatureException;
 import dev.backplane.model.Activation;
 import dev.backplane.model.ActivationLayer;
 import dev.backplane.model.Dense;
-import dev.backplane.model.Layer;
 import dev.backplane.model.Loss;
-import dev.backplane.model.ParameterSpec;
 import dev.backplane.optimizer.SGD;
 import dev.backplane.spi.Backend;
 import dev.backplane.spi.Executable;
 import dev.backplane.spi.ModelSpec;
 import dev.backplane.tensor.Tensor;
+import dev.backplane.testing.Conv2D;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,29 +36,6 @@ class BadInputTest {
   @AfterAll
   static void close() {
     tf.close();
-  }
-
-  /** A layer this backend has no kernels for. */
-  record Conv2D(String name) implements Layer {
-    @Override
-    public String kerasClass() {
-      return "Conv2D";
-    }
-
-    @Override
-    public Layer withName(String newName) {
-      return new Conv2D(newName);
-    }
-
-    @Override
-    public int[] outputShape(int[] inputShape) {
-      return inputShape.clone();
-    }
-
-    @Override
-    public List<ParameterSpec> parameters(int[] inputShape) {
-      return List.of();
-    }
   }
 
   private static ModelSpec classifier() {
