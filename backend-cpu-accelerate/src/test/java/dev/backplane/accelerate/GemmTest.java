@@ -41,7 +41,9 @@ class GemmTest {
 
   static Stream<Arguments> cases() {
     int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {32, 1, 128}, {32, 128, 1}, {64, 10, 200},
-        {128, 200, 9}, {70, 300, 130}, {200, 64, 3}, {400, 40, 100}, {96, 2, 3000}, {37, 1100, 600}};
+        {128, 200, 9}, {70, 300, 130}, {200, 64, 3}, {400, 40, 100}, {96, 2, 3000}, {37, 1100, 600},
+        // row blocks with both sides wide enough to cut, and a deep but too shallow to split
+        {300, 200, 130}, {200, 700, 16}};
     List<Arguments> args = new ArrayList<>();
     for (String gemm : List.of("java", "java-1-thread", "openblas")) {
       for (int[] s : shapes) {
@@ -104,6 +106,18 @@ class GemmTest {
       v[i] = (float) r.nextDouble(-1, 1);
     }
     return v;
+  }
+
+  @Test
+  void nativeSplitCutsTheLongerSideOfC() {
+    // mnist-mlp's kernel gradient xᵀ·dz (784×512): rows; its forward product (128×512): columns
+    assertThat(OpenBlasGemm.splitByColumns(784, 512, 4)).isFalse();
+    assertThat(OpenBlasGemm.splitByColumns(512, 512, 4)).isFalse();
+    assertThat(OpenBlasGemm.splitByColumns(128, 512, 4)).isTrue();
+    // a side too short to cut leaves the other
+    assertThat(OpenBlasGemm.splitByColumns(1000, 100, 4)).isFalse();
+    assertThat(OpenBlasGemm.splitByColumns(40, 2000, 4)).isTrue();
+    assertThat(OpenBlasGemm.splitByColumns(48, 100, 4)).isFalse();
   }
 
   @Test
