@@ -20,6 +20,17 @@ class UpdaterTest {
     float[] x = {1e-31f, -1e-35f, 1e-40f, 0f, 1e-29f, -1f, Float.MIN_NORMAL, 7.8e-31f, 8e-31f};
     Updater.flushTiny(x, x.length);
     assertThat(x).containsExactly(0f, 0f, 0f, 0f, 1e-29f, -1f, 0f, 0f, 8e-31f);
+    assertThat(Float.floatToRawIntBits(x[1])).as("a flushed negative value is +0").isZero();
+  }
+
+  @Test
+  void flushKeepsNonFiniteAndJustLargerValuesExactly() {
+    float justAbove = Math.nextUp(Updater.TINY);
+    float[] x = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, justAbove,
+        -justAbove, Updater.TINY, Math.nextDown(Updater.TINY), Float.MAX_VALUE, -3.5f};
+    Updater.flushTiny(x, x.length);
+    assertThat(x).containsExactly(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+        justAbove, -justAbove, Updater.TINY, 0f, Float.MAX_VALUE, -3.5f);
   }
 
   @ParameterizedTest
