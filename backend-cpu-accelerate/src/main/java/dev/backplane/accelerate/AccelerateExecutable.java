@@ -30,6 +30,7 @@ final class AccelerateExecutable implements Executable {
   private final int outputSize;
   private final int labelSize;
   private final Runnable onClose;
+  private final ComputePool pool;
   private Pass pass;
   private long iterations;
   private volatile boolean closed;
@@ -47,6 +48,7 @@ final class AccelerateExecutable implements Executable {
     this.labelSize = loss.labelSize();
     this.updater = new Updater(OptimizerKernel.of(spec.optimizer()), parameters, pool);
     this.onClose = onClose;
+    this.pool = pool;
     load(spec.initialState());
   }
 
@@ -93,7 +95,8 @@ final class AccelerateExecutable implements Executable {
     if (n == 0) {
       return;
     }
-    try (Pass p = new Pass(plan.engine, ops, inputSize, Math.min(n, PREDICT_CHUNK), false)) {
+    try (Pass p = new Pass(plan.engine, pool, ops, inputSize,
+        Math.min(n, PREDICT_CHUNK), false)) {
       for (int start = 0; start < n; start += p.capacity) {
         int rows = Math.min(p.capacity, n - start);
         p.input.write(rows, x.data(), x.offset() + start * inputSize);
@@ -129,7 +132,7 @@ final class AccelerateExecutable implements Executable {
       if (pass != null) {
         pass.close();
       }
-      pass = new Pass(plan.engine, ops, inputSize, n, true);
+      pass = new Pass(plan.engine, pool, ops, inputSize, n, true);
     }
     return pass;
   }

@@ -29,6 +29,18 @@ final class Activations {
 
   private Activations() {}
 
+  /**
+   * The relative cost of one element of {@code f}, forward or backward, for deciding whether to
+   * split work over threads: 1 for the piecewise-linear ones, 16 for those that evaluate a
+   * transcendental function.
+   */
+  static int cost(Activation f) {
+    return switch (f) {
+      case LINEAR, RELU, LEAKY_RELU -> 1;
+      default -> 16;
+    };
+  }
+
   /** Whether {@link #backward} reads the input {@code z} (else only the output). */
   static boolean derivativeNeedsInput(Activation f) {
     return f == Activation.GELU;

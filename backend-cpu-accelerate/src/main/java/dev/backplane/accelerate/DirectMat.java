@@ -27,6 +27,12 @@ final class DirectMat extends Mat {
   }
 
   @Override
+  float[] rowRange(int r, int from, int to, float[] scratch) {
+    view.get(r * cols + from, scratch, from, to - from);
+    return scratch;
+  }
+
+  @Override
   float[] target(int r, float[] scratch) {
     return scratch;
   }

@@ -16,6 +16,11 @@ final class HeapMat extends Mat {
   }
 
   @Override
+  float[] rowRange(int r, int from, int to, float[] scratch) {
+    return data[r];
+  }
+
+  @Override
   float[] target(int r, float[] scratch) {
     return data[r];
   }

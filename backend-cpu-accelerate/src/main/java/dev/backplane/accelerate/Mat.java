@@ -21,6 +21,12 @@ abstract class Mat implements AutoCloseable {
   /** Row {@code r} to read: the row itself, or its values copied into {@code scratch}. */
   abstract float[] row(int r, float[] scratch);
 
+  /**
+   * Values {@code [from, to)} of row {@code r} to read: the row itself, or those values copied
+   * into the same positions of {@code scratch}.
+   */
+  abstract float[] rowRange(int r, int from, int to, float[] scratch);
+
   /** Row {@code r} to overwrite completely: the row itself, or {@code scratch} (not read). */
   abstract float[] target(int r, float[] scratch);
 

@@ -13,18 +13,27 @@ final class Pass implements AutoCloseable {
   final Mat[] pre;
   final Mat[] grad;
   final HeapMat[] mask;
-  /** Row scratch, each as wide as the widest layer. */
+  /** Row scratch of the calling thread (worker 0), each as wide as the widest layer. */
   final float[] s0;
   final float[] s1;
   final float[] s2;
+  /** {@code scratch[worker][i]}: three scratch rows per worker of {@link #runner}. */
+  private final float[][][] scratch;
   final MatrixEngine.Multiplier multiplier;
+  /** Rows of the batch in flight, for work split by columns rather than rows. */
+  int batch;
+  /** Splits this pass's element-wise work over the pool. */
+  final PassRunner runner;
 
   /**
+   * @param pool the threads element-wise work may be split over, or {@code null}
    * @param training whether to allocate gradients and dropout masks
    */
-  Pass(MatrixEngine engine, Op[] ops, int inputSize, int capacity, boolean training) {
+  Pass(MatrixEngine engine, ComputePool pool, Op[] ops, int inputSize, int capacity,
+      boolean training) {
     this.capacity = capacity;
     this.multiplier = engine.newMultiplier();
+    this.runner = new PassRunner(pool, this);
     int n = ops.length;
     out = new Mat[n];
     pre = new Mat[n];
@@ -46,9 +55,15 @@ final class Pass implements AutoCloseable {
       }
       width = Math.max(width, op.outSize);
     }
-    s0 = new float[width];
-    s1 = new float[width];
-    s2 = new float[width];
+    scratch = new float[PassRunner.workers(pool)][3][width];
+    s0 = scratch[0][0];
+    s1 = scratch[0][1];
+    s2 = scratch[0][2];
+  }
+
+  /** Scratch row {@code i} (0 to 2) of {@code worker}. */
+  float[] scratch(int worker, int i) {
+    return scratch[worker][i];
   }
 
   /** The model output: the last op's output, or the input for a model of reshapes only. */

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.Test;
 /** Same seed, same backend: the same bits, dropout included. */
 class DeterminismTest {
   private static ModelSpec spec(long seed) {
+    // 96 rows of 192 and 96 units are enough element-wise work to be split over two threads
+    // (PassRunner.PARALLEL_ELEMENTS), so the thread-count test covers the split row passes.
     return Fixtures.spec(64, Loss.SPARSE_CATEGORICAL_CROSSENTROPY, new Adam(0.005), seed,
-        new Dense(128, "relu"), new Dropout(0.3), new Dense(96, "gelu"), new Dropout(0.1),
+        new Dense(192, "relu"), new Dropout(0.3), new Dense(96, "gelu"), new Dropout(0.1),
         new Dense(10, "softmax"));
   }
 
