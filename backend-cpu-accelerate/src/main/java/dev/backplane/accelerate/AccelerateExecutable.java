@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * A model compiled by the accelerate backend. Training and evaluation reuse one {@link Pass}
  * sized to the largest batch seen (grown once when a larger batch arrives), so a steady-state
- * {@link #trainStep} allocates nothing. Each {@link #predict} call uses its own pass and only
- * reads the weights, so predictions may run concurrently.
+ * {@link #trainStep} allocates nothing. Each {@link #predict} call takes a pass of its own from
+ * {@link PredictPasses} and only reads the weights, so predictions may run concurrently.
  */
 final class AccelerateExecutable implements Executable {
   /** Rows per chunk of a prediction, bounding its scratch memory. */
@@ -31,6 +31,7 @@ final class AccelerateExecutable implements Executable {
   private final int labelSize;
   private final Runnable onClose;
   private final ComputePool pool;
+  private final PredictPasses predictPasses;
   private Pass pass;
   private long iterations;
   private volatile boolean closed;
@@ -49,6 +50,8 @@ final class AccelerateExecutable implements Executable {
     this.updater = new Updater(OptimizerKernel.of(spec.optimizer()), parameters, pool);
     this.onClose = onClose;
     this.pool = pool;
+    this.predictPasses = new PredictPasses(PREDICT_CHUNK,
+        capacity -> new Pass(plan.engine, pool, ops, inputSize, capacity, false));
     load(spec.initialState());
   }
 
@@ -95,8 +98,8 @@ final class AccelerateExecutable implements Executable {
     if (n == 0) {
       return;
     }
-    try (Pass p = new Pass(plan.engine, pool, ops, inputSize,
-        Math.min(n, PREDICT_CHUNK), false)) {
+    Pass p = predictPasses.acquire(n);
+    try {
       for (int start = 0; start < n; start += p.capacity) {
         int rows = Math.min(p.capacity, n - start);
         p.input.write(rows, x.data(), x.offset() + start * inputSize);
@@ -105,6 +108,8 @@ final class AccelerateExecutable implements Executable {
         }
         p.output().read(rows, outputs, start * outputSize);
       }
+    } finally {
+      predictPasses.release(p);
     }
   }
 
@@ -222,6 +227,7 @@ final class AccelerateExecutable implements Executable {
       pass.close();
       pass = null;
     }
+    predictPasses.close();
     plan.close();
     onClose.run();
   }
