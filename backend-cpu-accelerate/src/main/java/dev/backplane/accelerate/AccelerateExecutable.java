@@ -8,6 +8,7 @@ import dev.backplane.spi.NamedArray;
 import dev.backplane.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A model compiled by the accelerate backend. Training and evaluation reuse one {@link Pass}
@@ -32,6 +33,8 @@ final class AccelerateExecutable implements Executable {
   private final Runnable onClose;
   private final ComputePool pool;
   private final PredictPasses predictPasses;
+  /** {@link #predict} calls in progress. */
+  private final AtomicInteger predicting = new AtomicInteger();
   private Pass pass;
   private long iterations;
   private volatile boolean closed;
@@ -98,18 +101,31 @@ final class AccelerateExecutable implements Executable {
     if (n == 0) {
       return;
     }
-    Pass p = predictPasses.acquire(n);
+    // Two or more callers at once keep the cores busy themselves: each runs on its own thread
+    // rather than all of them plus the pool's workers contending for the cores.
+    boolean crowded = predicting.incrementAndGet() > 1;
+    if (crowded) {
+      pool.beginSolo();
+    }
     try {
-      for (int start = 0; start < n; start += p.capacity) {
-        int rows = Math.min(p.capacity, n - start);
-        p.input.write(rows, x.data(), x.offset() + start * inputSize);
-        for (Op op : ops) {
-          op.forward(p, p.inputOf(op.index), rows, false, iterations);
+      Pass p = predictPasses.acquire(n);
+      try {
+        for (int start = 0; start < n; start += p.capacity) {
+          int rows = Math.min(p.capacity, n - start);
+          p.input.write(rows, x.data(), x.offset() + start * inputSize);
+          for (Op op : ops) {
+            op.forward(p, p.inputOf(op.index), rows, false, iterations);
+          }
+          p.output().read(rows, outputs, start * outputSize);
         }
-        p.output().read(rows, outputs, start * outputSize);
+      } finally {
+        predictPasses.release(p);
       }
     } finally {
-      predictPasses.release(p);
+      if (crowded) {
+        pool.endSolo();
+      }
+      predicting.decrementAndGet();
     }
   }
 

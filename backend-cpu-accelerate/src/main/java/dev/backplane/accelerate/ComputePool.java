@@ -18,6 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * before {@link #run}. One dispatch runs at a time; a caller that finds the pool busy (e.g. two
  * concurrent {@code predict} calls) runs the whole task on its own thread instead of waiting.
  * Workers spin briefly after a task, since steps dispatch in quick succession, then park.
+ *
+ * <p>A thread between {@link #beginSolo()} and {@link #endSolo()} runs whatever it dispatches on
+ * itself: callers that already keep the cores busy among themselves (several threads predicting
+ * at once) would otherwise add the pool's workers to the runnable threads, and a split task
+ * then waits at its barrier for a worker the OS has not scheduled.
  */
 public final class ComputePool implements AutoCloseable {
   /** A unit of parallel work; must be safe to run its parts on different threads at once. */
@@ -54,6 +59,8 @@ public final class ComputePool implements AutoCloseable {
   private volatile Throwable failure;
   private volatile boolean closed;
   private final Claimer claimer = new Claimer();
+  /** Per thread: how deeply it is inside {@link #beginSolo()}. */
+  private final ThreadLocal<int[]> soloDepth = ThreadLocal.withInitial(() -> new int[1]);
 
   /**
    * Starts {@code threads - 1} daemon workers named {@code backplane-accelerate-<pool>-<n>}.
@@ -77,6 +84,27 @@ public final class ComputePool implements AutoCloseable {
     }
   }
 
+  /**
+   * Until the matching {@link #endSolo()}, tasks this thread dispatches run on it alone, as
+   * when the pool is busy. Calls nest.
+   */
+  public void beginSolo() {
+    soloDepth.get()[0]++;
+  }
+
+  /** Ends the innermost {@link #beginSolo()} of this thread. */
+  public void endSolo() {
+    int[] depth = soloDepth.get();
+    if (depth[0] == 0) {
+      throw new IllegalStateException("endSolo() without beginSolo() on this thread");
+    }
+    depth[0]--;
+  }
+
+  private boolean solo() {
+    return soloDepth.get()[0] > 0;
+  }
+
   /** The parallelism: workers plus the calling thread. */
   public int threads() {
     return workers.length + 1;
@@ -87,7 +115,7 @@ public final class ComputePool implements AutoCloseable {
    * one part. Rethrows the first failure of any part after all parts have finished.
    */
   public void run(Task t) {
-    if (workers.length == 0 || closed || !dispatch.tryLock()) {
+    if (workers.length == 0 || closed || solo() || !dispatch.tryLock()) {
       t.run(0, 1);
       return;
     }
@@ -128,7 +156,7 @@ public final class ComputePool implements AutoCloseable {
    * else in order on the calling thread (as worker 0).
    */
   public void run(ChunkedTask t, int chunks) {
-    if (chunks <= 1 || workers.length == 0 || closed || !dispatch.tryLock()) {
+    if (chunks <= 1 || workers.length == 0 || closed || solo() || !dispatch.tryLock()) {
       for (int c = 0; c < chunks; c++) {
         t.run(c, chunks, 0);
       }
