@@ -235,6 +235,22 @@ class GemmTest {
     }
   }
 
+  @Test
+  void vectorGemmLeavesSmallProductsToTheScalarKernels() {
+    // 32 × 128 × 10 (seed-mlp's first layer) is below VectorGemm.SMALL_WORK: JavaGemm's bits.
+    SplittableRandom r = new SplittableRandom(24);
+    float[][] a = rows(r, 32, 10, 0.5);
+    float[][] b = rows(r, 10, 128, 0);
+    float[][] scalar = new float[32][128];
+    float[][] vector = new float[32][128];
+    assertThat(32L * 128 * 10).isLessThan(VectorGemm.SMALL_WORK);
+    javaGemm.newMultiplier().multiply(false, false, 32, 128, 10, a, b, scalar, false);
+    vectorGemm.newMultiplier().multiply(false, false, 32, 128, 10, a, b, vector, false);
+    for (int i = 0; i < 32; i++) {
+      assertThat(vector[i]).as("row %d", i).containsExactly(scalar[i]);
+    }
+  }
+
   static Stream<Arguments> rowGemms() {
     List<Arguments> args = new ArrayList<>();
     for (String gemm : List.of("java", "vector", "vector-1-thread")) {
