@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The opened accelerate backend: one CPU device, {@code accelerate:cpu:0}, a fixed pool of
  * {@code backplane.threads} daemon compute threads, and either a native BLAS or the pure-Java
- * kernels. {@link #close()} closes every executable still open, stops the threads and frees
- * native memory.
+ * kernels (vectorized or scalar, as {@link Kernels} chose). {@link #close()} closes every
+ * executable still open, stops the threads and frees native memory.
  */
 public final class AccelerateBackend implements Backend {
   /** The backend's only device. */
@@ -37,7 +37,7 @@ public final class AccelerateBackend implements Backend {
       this.gemm = kernels.nativeGemm();
       this.engine = MatrixEngine.nativeBlas(kernels.nativeGemm());
     } else {
-      JavaGemm javaGemm = new JavaGemm(pool);
+      RowGemm javaGemm = kernels.newJavaGemm(pool);
       this.gemm = javaGemm;
       this.engine = MatrixEngine.java(javaGemm);
     }

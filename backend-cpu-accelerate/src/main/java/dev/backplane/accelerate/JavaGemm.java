@@ -3,9 +3,11 @@ package dev.backplane.accelerate;
 import java.util.Arrays;
 
 /**
- * Pure-Java sgemm: the kernels of the reference backend and the fallback when no native BLAS
- * loads. No native code, reproducible to the bit for any thread count (every output element is
- * summed by one thread in a fixed order).
+ * Scalar pure-Java sgemm: the kernels of the reference backend, and of the Java path
+ * ({@code backplane.accelerate.blas=java}, or no native BLAS loads) in a JVM without the Vector
+ * API, where {@link VectorGemm} cannot run (see {@link Kernels}). No native code, reproducible to
+ * the bit for any thread count (every output element is summed by one thread in a fixed order)
+ * and in any JVM (no fused multiply-adds, no JVM option changes the arithmetic).
  *
  * <p>The kernels work on matrices held as arrays of row arrays (see {@link RowKernels} for why);
  * {@link #multiply(Workspace, boolean, boolean, int, int, int, float[][], float[][], float[][],
@@ -16,7 +18,7 @@ import java.util.Arrays;
  * vectorized inner loop runs along the long side; the narrowest ({@code n} below
  * {@value #DOT_WIDTH}) as dot products.
  */
-public final class JavaGemm implements Gemm {
+public final class JavaGemm implements RowGemm {
   /** Multiply-adds from which a product is split over the pool. */
   static final long PARALLEL_WORK = 1L << 18;
   /** Output widths below which the product is computed as {@code Cᵀ = Bᵀ Aᵀ}. */
@@ -49,12 +51,19 @@ public final class JavaGemm implements Gemm {
   @Override
   public String description() {
     int threads = threads();
-    return "pure Java kernels, " + threads + (threads == 1 ? " thread" : " threads");
+    return "pure Java kernels (scalar), " + threads + (threads == 1 ? " thread" : " threads");
   }
 
-  /** The parallelism products are split over. */
+  @Override
   public int threads() {
     return pool == null ? 1 : pool.threads();
+  }
+
+  @Override
+  public Multiplier newMultiplier() {
+    Workspace ws = newWorkspace();
+    return (transA, transB, m, n, k, a, b, c, accumulate) -> multiply(ws, transA, transB, m, n,
+        k, a, b, c, accumulate);
   }
 
   /** Scratch space for one calling thread; reuse it to keep steady-state calls allocation-free. */

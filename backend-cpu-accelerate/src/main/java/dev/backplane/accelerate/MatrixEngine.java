@@ -2,15 +2,17 @@ package dev.backplane.accelerate;
 
 /**
  * Where a compiled model keeps the matrices a matrix product touches, and how it multiplies
- * them: heap row arrays with {@link JavaGemm}, or off-heap buffers with a {@link NativeGemm}.
- * Everything else (bias, activations, losses, optimizers) is the same Java code on either.
+ * them: heap row arrays with a pure-Java {@link RowGemm} ({@link VectorGemm} or
+ * {@link JavaGemm}), or off-heap buffers with a {@link NativeGemm}. Everything else (bias,
+ * activations, losses, optimizers) is the same Java code on either.
  */
 abstract class MatrixEngine {
   /** Multiplies on behalf of one thread; holds that thread's scratch. */
   interface Multiplier {
     /**
      * {@code C = op(A) · op(B)}, or {@code C += op(A) · op(B)} when {@code accumulate}, with the
-     * shapes of {@link JavaGemm#multiply}; each matrix's row width is its leading dimension.
+     * shapes of {@link RowGemm.Multiplier#multiply}; each matrix's row width is its leading
+     * dimension.
      */
     void multiply(boolean transA, boolean transB, int m, int n, int k, Mat a, Mat b, Mat c,
         boolean accumulate);
@@ -23,7 +25,7 @@ abstract class MatrixEngine {
   abstract Multiplier newMultiplier();
 
   /** The engine on pure-Java kernels. */
-  static MatrixEngine java(JavaGemm gemm) {
+  static MatrixEngine java(RowGemm gemm) {
     return new MatrixEngine() {
       @Override
       Mat allocate(int rows, int cols) {
@@ -32,10 +34,9 @@ abstract class MatrixEngine {
 
       @Override
       Multiplier newMultiplier() {
-        JavaGemm.Workspace ws = gemm.newWorkspace();
-        return (transA, transB, m, n, k, a, b, c, accumulate) -> gemm.multiply(ws, transA,
-            transB, m, n, k, ((HeapMat) a).data, ((HeapMat) b).data, ((HeapMat) c).data,
-            accumulate);
+        RowGemm.Multiplier rows = gemm.newMultiplier();
+        return (transA, transB, m, n, k, a, b, c, accumulate) -> rows.multiply(transA, transB, m,
+            n, k, ((HeapMat) a).data, ((HeapMat) b).data, ((HeapMat) c).data, accumulate);
       }
     };
   }

@@ -13,6 +13,8 @@ import dev.backplane.spi.Executable;
 import dev.backplane.spi.ModelSpec;
 import dev.backplane.spi.ModelState;
 import dev.backplane.tensor.Tensor;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -21,7 +23,10 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
-/** {@code backplane.accelerate.blas}: auto, native and java, and what happens when native fails. */
+/**
+ * {@code backplane.accelerate.blas}: auto, native and java, and what happens when native fails;
+ * which pure-Java kernels, with and without the Vector API module.
+ */
 class KernelSelectionTest {
   private static final Function<ComputePool, NativeGemm> BROKEN = pool -> {
     throw new NativeBlas.NativeBlasUnavailableException(
@@ -39,20 +44,83 @@ class KernelSelectionTest {
   }
 
   @Test
-  void javaModeUsesThePureJavaKernels() {
+  void testsRunWithTheVectorApiModule() {
+    // Surefire's argLine adds it, as ./backplane does; without it the vector tests test nothing.
+    assertThat(VectorSupport.present()).as("jdk.incubator.vector in the boot layer").isTrue();
+    assertThat(VectorGemm.vectorBits()).isGreaterThanOrEqualTo(128);
+  }
+
+  @Test
+  void javaModeUsesTheVectorKernelsWhereTheModuleIsPresent() {
     try (AccelerateBackend backend = Fixtures.backend("java", 2)) {
       assertThat(backend.usesNativeBlas()).isFalse();
-      assertThat(backend.gemm()).isInstanceOf(JavaGemm.class);
+      assertThat(backend.gemm()).isInstanceOf(VectorGemm.class);
+      assertThat(backend.devices().get(0).detail()).isEqualTo("pure Java kernels (Vector API, "
+          + VectorGemm.vectorBits() + "-bit), 2 threads (backplane.accelerate.blas=java)");
     }
   }
 
   @Test
-  void referenceIsAlwaysPureJava() {
+  void javaModeWithoutTheModuleIsScalarAndSaysHowToVectorize() {
+    Kernels kernels = Kernels.choose(Fixtures.context(false, BlasMode.KEY.name(), "java",
+        "backplane.threads", "2"), null, BROKEN, () -> false);
+    assertThat(kernels.isNative()).isFalse();
+    assertThat(kernels.vector()).isFalse();
+    assertThat(kernels.detail()).isEqualTo("pure Java kernels (scalar; run with --add-modules"
+        + " jdk.incubator.vector for the vectorized ones), 2 threads"
+        + " (backplane.accelerate.blas=java)");
+    assertThat(kernels.newJavaGemm(null)).isInstanceOf(JavaGemm.class);
+  }
+
+  @Test
+  void theVectorCheckDecidesTheJavaKernels() {
+    Kernels kernels = Kernels.choose(Fixtures.context(false, BlasMode.KEY.name(), "java"), null,
+        BROKEN, () -> true);
+    assertThat(kernels.vector()).isTrue();
+    assertThat(kernels.newJavaGemm(null)).isInstanceOf(VectorGemm.class);
+  }
+
+  @Test
+  void referenceIsAlwaysScalarPureJava() {
     try (AccelerateBackend backend = AccelerateBackend.open(Fixtures.context(true,
         BlasMode.KEY.name(), "native"))) {
       assertThat(backend.usesNativeBlas()).isFalse();
-      assertThat(backend.devices().get(0).detail()).startsWith("pure Java kernels (reference)");
+      assertThat(backend.gemm()).isInstanceOf(JavaGemm.class);
+      assertThat(backend.devices().get(0).detail())
+          .startsWith("pure Java kernels (reference, scalar)");
     }
+    Kernels kernels = Kernels.choose(Fixtures.context(true, BlasMode.KEY.name(), "java"), null,
+        BROKEN, () -> true);
+    assertThat(kernels.vector()).isFalse();
+  }
+
+  @Test
+  void nativeBlasLeavesTheVectorKernelsUnused() {
+    try (AccelerateBackend backend = Fixtures.backend("native", 1)) {
+      assertThat(backend.gemm()).isInstanceOf(OpenBlasGemm.class);
+    }
+    Kernels kernels = Kernels.choose(Fixtures.context(false), null, BROKEN, () -> true);
+    assertThat(kernels.isNative()).isFalse();
+    assertThat(kernels.vector()).isTrue();
+  }
+
+  @Test
+  void withoutTheModuleARealJvmTrainsOnTheScalarKernels() throws Exception {
+    // No predicate here: a JVM started without --add-modules must never touch VectorGemm.
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"), NoVectorApiMain.class
+        .getName());
+    Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(),
+        StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(output).isZero();
+    assertThat(output).contains("module present: false")
+        .contains("gemm: JavaGemm")
+        .contains("detail: pure Java kernels (scalar; run with --add-modules"
+            + " jdk.incubator.vector for the vectorized ones), 2 threads")
+        .contains("loss finite: true")
+        .doesNotContain("NoClassDefFoundError");
   }
 
   @Test
@@ -90,8 +158,15 @@ class KernelSelectionTest {
           BROKEN);
       Kernels second = Kernels.choose(Fixtures.context(false), null, BROKEN);
       assertThat(first.isNative()).isFalse();
-      assertThat(first.detail()).isEqualTo("pure Java kernels (native BLAS unavailable:"
-          + " UnsatisfiedLinkError: no jniopenblas_nolapack in java.library.path), 2 threads");
+      assertThat(first.detail()).isEqualTo("pure Java kernels (Vector API, "
+          + VectorGemm.vectorBits() + "-bit; native BLAS unavailable: UnsatisfiedLinkError:"
+          + " no jniopenblas_nolapack in java.library.path), 2 threads");
+      assertThat(first.vector()).isTrue();
+      assertThat(Kernels.choose(Fixtures.context(false, "backplane.threads", "1"), null, BROKEN,
+          () -> false).detail())
+          .isEqualTo("pure Java kernels (scalar; run with --add-modules jdk.incubator.vector"
+              + " for the vectorized ones; native BLAS unavailable: UnsatisfiedLinkError:"
+              + " no jniopenblas_nolapack in java.library.path), 1 thread");
       assertThat(second.isNative()).isFalse();
       assertThat(records).hasSize(1);
       assertThat(records.get(0).getMessage()).contains("Native BLAS unavailable")

@@ -87,7 +87,7 @@ class ProviderTest {
     Probe probe = new AccelerateProvider().probe(Fixtures.context(true, "backplane.threads", "1",
         BlasMode.KEY.name(), "native"));
     assertThat(probe.devices().get(0).detail())
-        .isEqualTo("pure Java kernels (reference), 1 thread");
+        .isEqualTo("pure Java kernels (reference, scalar), 1 thread");
   }
 
   @Test
@@ -106,7 +106,8 @@ class ProviderTest {
         "java", "backplane.threads", "3"))) {
       assertThat(backend.id()).isEqualTo("accelerate");
       assertThat(backend.devices()).containsExactly(new DeviceInfo(AccelerateBackend.DEVICE,
-          DeviceStatus.READY, "pure Java kernels, 3 threads (backplane.accelerate.blas=java)"));
+          DeviceStatus.READY, "pure Java kernels (Vector API, " + VectorGemm.vectorBits()
+          + "-bit), 3 threads (backplane.accelerate.blas=java)"));
     }
   }
 }
