@@ -110,17 +110,22 @@ final class DataChecks {
               ? "; for integer labels use sparse_categorical_crossentropy" : ""));
     }
     checkFinite(y, what);
+    boolean binary = loss.type() == Loss.Type.BINARY_CROSSENTROPY;
+    boolean sparse = loss.sparseLabels();
+    if (!binary && !sparse) {
+      return;
+    }
     float[] d = y.data();
     int off = y.offset();
-    for (int i = 0; i < y.size(); i++) {
+    int size = y.size();
+    for (int i = 0; i < size; i++) {
       float v = d[off + i];
-      int rowIndex = i / expected;
-      if (loss.type() == Loss.Type.BINARY_CROSSENTROPY && (v < 0 || v > 1)) {
-        throw new IllegalArgumentException(what + " has label " + v + " at row " + rowIndex
+      if (binary && (v < 0 || v > 1)) {
+        throw new IllegalArgumentException(what + " has label " + v + " at row " + i / expected
             + "; binary_crossentropy needs labels in [0, 1]");
       }
-      if (loss.sparseLabels() && (v < 0 || v >= outputs || v != Math.rint(v))) {
-        throw new IllegalArgumentException(what + " has label " + v + " at row " + rowIndex
+      if (sparse && (v < 0 || v >= outputs || v != Math.rint(v))) {
+        throw new IllegalArgumentException(what + " has label " + v + " at row " + i / expected
             + "; sparse_categorical_crossentropy needs integer class indices in [0, " + outputs
             + ")");
       }

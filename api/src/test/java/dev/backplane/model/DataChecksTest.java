@@ -121,4 +121,24 @@ class DataChecksTest {
       }
     }
   }
+
+  @Test
+  void labelChecksNameTheRowOfTheFirstBadLabel() {
+    Loss bce = Loss.of("binary_crossentropy");
+    Tensor y = Tensor.wrap(new float[] {0, 1, 1, 0, 1, 1.5f, -1, 0}, 4, 2);
+    assertThatThrownBy(() -> DataChecks.checkLabels(y, bce, 2, 4, "y"))
+        .hasMessage("y has label 1.5 at row 2; binary_crossentropy needs labels in [0, 1]");
+    Loss sparse = Loss.of("sparse_categorical_crossentropy");
+    Tensor classes = Tensor.wrap(new float[] {0, 2, 1.5f, 3}, 4, 1);
+    assertThatThrownBy(() -> DataChecks.checkLabels(classes, sparse, 3, 4, "validation y"))
+        .hasMessage("validation y has label 1.5 at row 2; sparse_categorical_crossentropy needs"
+            + " integer class indices in [0, 3)");
+    // other losses take any finite label
+    Tensor any = Tensor.wrap(new float[] {-7, 1e30f, 0.5f, 3}, 2, 2);
+    assertThatCode(() -> DataChecks.checkLabels(any, Loss.of("mse"), 2, 2, "y"))
+        .doesNotThrowAnyException();
+    Tensor inf = Tensor.wrap(new float[] {-7, 1, Float.POSITIVE_INFINITY, 3}, 2, 2);
+    assertThatThrownBy(() -> DataChecks.checkLabels(inf, Loss.of("mse"), 2, 2, "y"))
+        .hasMessage(message("y", Float.POSITIVE_INFINITY, 1));
+  }
 }
