@@ -24,11 +24,66 @@ final class DataChecks {
     }
   }
 
+  /**
+   * Values per block of {@link #checkFinite}'s scan; a hit rescans only its block. Small, so that
+   * the block scan is called often enough to be compiled within a few fits of small data (with
+   * 4096, 10,000 values were still interpreted after 20 fits).
+   */
+  static final int FINITE_BLOCK = 256;
+
+  /**
+   * Rejects NaN and infinities, naming the first one's row. Runs over all of {@code x} once per
+   * fit, so it is a branch-free scan (memory-bound, a few times faster than testing each value):
+   * {@code v * 0} is {@code ±0} for a finite {@code v} and NaN otherwise, so a block's sum of
+   * those is NaN exactly when the block holds a non-finite value, whatever the values' sizes.
+   * Eight sums break the dependency chain of the adds. Only a block that fails is searched for
+   * its first bad value. (Math.min/max reductions, which would also catch NaN and infinities,
+   * measured slower than the per-value test on JDK 17.)
+   */
   static void checkFinite(Tensor t, String what) {
+    float[] d = t.data();
+    int off = t.offset();
+    int size = t.size();
+    for (int start = 0; start < size; start += FINITE_BLOCK) {
+      int end = Math.min(size, start + FINITE_BLOCK);
+      if (!allFinite(d, off + start, off + end)) {
+        reportFirstNonFinite(t, what, start, end);
+      }
+    }
+  }
+
+  private static boolean allFinite(float[] d, int from, int to) {
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    float s4 = 0;
+    float s5 = 0;
+    float s6 = 0;
+    float s7 = 0;
+    int i = from;
+    for (; i + 7 < to; i += 8) {
+      s0 += d[i] * 0f;
+      s1 += d[i + 1] * 0f;
+      s2 += d[i + 2] * 0f;
+      s3 += d[i + 3] * 0f;
+      s4 += d[i + 4] * 0f;
+      s5 += d[i + 5] * 0f;
+      s6 += d[i + 6] * 0f;
+      s7 += d[i + 7] * 0f;
+    }
+    for (; i < to; i++) {
+      s0 += d[i] * 0f;
+    }
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) == 0;
+  }
+
+  /** Throws for the first non-finite value among values {@code [start, end)} of {@code t}. */
+  private static void reportFirstNonFinite(Tensor t, String what, int start, int end) {
     int row = t.rowSize();
     float[] d = t.data();
     int off = t.offset();
-    for (int i = 0; i < t.size(); i++) {
+    for (int i = start; i < end; i++) {
       float v = d[off + i];
       if (Float.isNaN(v) || Float.isInfinite(v)) {
         throw new IllegalArgumentException(what + " contains " + v + " at row " + (row == 0 ? 0
@@ -55,17 +110,22 @@ final class DataChecks {
               ? "; for integer labels use sparse_categorical_crossentropy" : ""));
     }
     checkFinite(y, what);
+    boolean binary = loss.type() == Loss.Type.BINARY_CROSSENTROPY;
+    boolean sparse = loss.sparseLabels();
+    if (!binary && !sparse) {
+      return;
+    }
     float[] d = y.data();
     int off = y.offset();
-    for (int i = 0; i < y.size(); i++) {
+    int size = y.size();
+    for (int i = 0; i < size; i++) {
       float v = d[off + i];
-      int rowIndex = i / expected;
-      if (loss.type() == Loss.Type.BINARY_CROSSENTROPY && (v < 0 || v > 1)) {
-        throw new IllegalArgumentException(what + " has label " + v + " at row " + rowIndex
+      if (binary && (v < 0 || v > 1)) {
+        throw new IllegalArgumentException(what + " has label " + v + " at row " + i / expected
             + "; binary_crossentropy needs labels in [0, 1]");
       }
-      if (loss.sparseLabels() && (v < 0 || v >= outputs || v != Math.rint(v))) {
-        throw new IllegalArgumentException(what + " has label " + v + " at row " + rowIndex
+      if (sparse && (v < 0 || v >= outputs || v != Math.rint(v))) {
+        throw new IllegalArgumentException(what + " has label " + v + " at row " + i / expected
             + "; sparse_categorical_crossentropy needs integer class indices in [0, " + outputs
             + ")");
       }

@@ -39,12 +39,13 @@ final class MetricAccumulator {
     }
   }
 
+  /** The metric's sum over the rows, added row by row; one switch per batch, not per row. */
   private double sum(Metric metric, float[] out, float[] y, int yOff, int rows) {
     double total = 0;
-    for (int r = 0; r < rows; r++) {
-      int o = r * outputs;
-      switch (metric) {
-        case BINARY_ACCURACY: {
+    switch (metric) {
+      case BINARY_ACCURACY:
+        for (int r = 0; r < rows; r++) {
+          int o = r * outputs;
           int right = 0;
           for (int j = 0; j < outputs; j++) {
             boolean predicted = out[o + j] > 0.5f;
@@ -53,36 +54,44 @@ final class MetricAccumulator {
             }
           }
           total += (double) right / outputs;
-          break;
         }
-        case CATEGORICAL_ACCURACY:
+        return total;
+      case CATEGORICAL_ACCURACY:
+        for (int r = 0; r < rows; r++) {
+          int o = r * outputs;
           total += argmax(out, o) == argmax(y, yOff + o) - yOff ? 1 : 0;
-          break;
-        case SPARSE_CATEGORICAL_ACCURACY:
+        }
+        return total;
+      case SPARSE_CATEGORICAL_ACCURACY:
+        for (int r = 0; r < rows; r++) {
+          int o = r * outputs;
           total += argmax(out, o) - o == (int) y[yOff + r] ? 1 : 0;
-          break;
-        case MSE: {
+        }
+        return total;
+      case MSE:
+        for (int r = 0; r < rows; r++) {
+          int o = r * outputs;
           double s = 0;
           for (int j = 0; j < outputs; j++) {
             double d = y[yOff + o + j] - out[o + j];
             s += d * d;
           }
           total += s / outputs;
-          break;
         }
-        case MAE: {
+        return total;
+      case MAE:
+        for (int r = 0; r < rows; r++) {
+          int o = r * outputs;
           double s = 0;
           for (int j = 0; j < outputs; j++) {
             s += Math.abs(y[yOff + o + j] - out[o + j]);
           }
           total += s / outputs;
-          break;
         }
-        default:
-          throw new IllegalStateException("Unresolved metric " + metric);
-      }
+        return total;
+      default:
+        throw new IllegalStateException("Unresolved metric " + metric);
     }
-    return total;
   }
 
   private int argmax(float[] a, int from) {

@@ -36,6 +36,12 @@ final class ProgressPrinter {
     }
   }
 
+  /** Whether {@link #batchEnd} would redraw the bar after this batch. */
+  boolean redrawDue(int step) {
+    return verbosity == Verbosity.PROGRESS_BAR && step + 1 < steps
+        && System.nanoTime() - lastDraw >= REDRAW_NANOS;
+  }
+
   void batchEnd(int step, Map<String, Double> logs) {
     if (verbosity != Verbosity.PROGRESS_BAR || step + 1 >= steps) {
       return;

@@ -7,8 +7,9 @@ import java.util.SplittableRandom;
 
 /**
  * Keras's training loop, run once per {@code fit}: validation split, seeded per-epoch shuffling,
- * batching into reused buffers, one backend step per batch, metrics, callbacks, progress and
- * history. Identical for every backend, which is what makes cross-backend comparison meaningful.
+ * batching (views of the data in order, or shuffled rows gathered into reused buffers), one
+ * backend step per batch, metrics, callbacks, progress and history. Identical for every backend,
+ * which is what makes cross-backend comparison meaningful.
  */
 final class TrainingLoop {
   private final Sequential model;
@@ -65,16 +66,38 @@ final class TrainingLoop {
     int n = x.rows();
     int batch = Math.min(opts.batchSize(), n);
     int steps = (n + batch - 1) / batch;
-    int[] xShape = x.shape();
-    int[] yShape = y.shape();
-    xBuffer = new float[batch * xRow];
-    yBuffer = new float[batch * yRow];
     float[] out = new float[batch * outputs];
-    Tensor xFull = view(xBuffer, xShape, batch, batch);
-    Tensor yFull = view(yBuffer, yShape, batch, batch);
-    int tail = n - (steps - 1) * batch;
-    Tensor xTail = view(xBuffer, xShape, batch, tail);
-    Tensor yTail = view(yBuffer, yShape, batch, tail);
+    // Unshuffled batches are consecutive rows: the steps read views of the data, made once,
+    // instead of copies. Shuffled batches are gathered into reused buffers.
+    boolean shuffle = opts.shuffle();
+    Tensor[] xViews = null;
+    Tensor[] yViews = null;
+    Tensor xFull = null;
+    Tensor yFull = null;
+    Tensor xTail = null;
+    Tensor yTail = null;
+    int[] order = null;
+    if (shuffle) {
+      int[] xShape = x.shape();
+      int[] yShape = y.shape();
+      xBuffer = new float[batch * xRow];
+      yBuffer = new float[batch * yRow];
+      xFull = view(xBuffer, xShape, batch, batch);
+      yFull = view(yBuffer, yShape, batch, batch);
+      int tail = n - (steps - 1) * batch;
+      xTail = view(xBuffer, xShape, batch, tail);
+      yTail = view(yBuffer, yShape, batch, tail);
+      order = new int[n];
+    } else {
+      xViews = new Tensor[steps];
+      yViews = new Tensor[steps];
+      for (int step = 0; step < steps; step++) {
+        int start = step * batch;
+        int end = Math.min(n, start + batch);
+        xViews[step] = x.rows(start, end);
+        yViews[step] = y.rows(start, end);
+      }
+    }
 
     History history = new History();
     history.startRun(model.device(), opts.initialEpoch(), 0, firstRunReason());
@@ -83,8 +106,8 @@ final class TrainingLoop {
         outputs);
     Verbosity verbosity = opts.verbosity().resolve(System.console() != null);
     ProgressPrinter progress = new ProgressPrinter(opts.output(), verbosity, opts.epochs());
-    boolean batchLogs = !opts.callbacks().isEmpty() || verbosity == Verbosity.PROGRESS_BAR;
-    int[] order = new int[n];
+    boolean batchCallbacks = !opts.callbacks().isEmpty();
+    boolean bar = verbosity == Verbosity.PROGRESS_BAR;
     model.output(opts.output());
     model.clearStop();
     for (Callback c : opts.callbacks()) {
@@ -99,20 +122,32 @@ final class TrainingLoop {
           c.onEpochBegin(model, epoch);
         }
         progress.epochBegin(epoch, steps);
-        fillOrder(order, epoch);
+        if (shuffle) {
+          fillOrder(order, epoch);
+        }
         acc.reset();
         for (int step = 0; step < steps; step++) {
           int start = step * batch;
           int rows = Math.min(batch, n - start);
-          gather(order, start, rows);
-          Tensor xb = rows == batch ? xFull : xTail;
-          Tensor yb = rows == batch ? yFull : yTail;
+          Tensor xb;
+          Tensor yb;
+          if (shuffle) {
+            gather(order, start, rows);
+            xb = rows == batch ? xFull : xTail;
+            yb = rows == batch ? yFull : yTail;
+          } else {
+            xb = xViews[step];
+            yb = yViews[step];
+          }
           double loss = guard == null ? model.trainStep(xb, yb, out)
               : guard.trainStep(xb, yb, out, rows, epoch, step, globalStep);
           history.countStep();
           globalStep++;
-          acc.add(loss, out, yBuffer, 0, rows);
-          if (batchLogs) {
+          acc.add(loss, out, yb.data(), yb.offset(), rows);
+          // The running logs are a fresh map per batch: built only for callbacks, or for a
+          // progress bar that is due a redraw (at most every 50 ms).
+          boolean draw = bar && progress.redrawDue(step);
+          if (batchCallbacks || draw) {
             Map<String, Double> batchLog = acc.logs("");
             progress.batchEnd(step, batchLog);
             for (Callback c : opts.callbacks()) {
@@ -184,10 +219,20 @@ final class TrainingLoop {
   private void gather(int[] order, int start, int rows) {
     float[] xd = x.data();
     float[] yd = y.data();
+    int xOff = x.offset();
+    int yOff = y.offset();
     for (int r = 0; r < rows; r++) {
-      int src = order[start + r];
-      System.arraycopy(xd, x.offset() + src * xRow, xBuffer, r * xRow, xRow);
-      System.arraycopy(yd, y.offset() + src * yRow, yBuffer, r * yRow, yRow);
+      System.arraycopy(xd, xOff + order[start + r] * xRow, xBuffer, r * xRow, xRow);
+    }
+    if (yRow == 1) {
+      // one label per sample (sparse or binary): a copy call per value costs more than the value
+      for (int r = 0; r < rows; r++) {
+        yBuffer[r] = yd[yOff + order[start + r]];
+      }
+    } else {
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(yd, yOff + order[start + r] * yRow, yBuffer, r * yRow, yRow);
+      }
     }
   }
 }

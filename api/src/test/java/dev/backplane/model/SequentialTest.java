@@ -157,6 +157,57 @@ class SequentialTest {
   }
 
   @Test
+  void unshuffledBatchesAreConsecutiveRowsWithTheirOwnLabels() {
+    Sequential m = compiled(Metric.ACCURACY, Metric.MAE);
+    Tensor[] d = data(10);
+    History h = m.fit(d[0], d[1], quiet().epochs(2).batchSize(4).shuffle(false).build());
+    assertThat(exe().trainBatches).hasSize(6);
+    for (int epoch = 0; epoch < 2; epoch++) {
+      assertThat(exe().trainBatches.get(3 * epoch)).containsExactly(0f, 1f, 2f, 3f);
+      assertThat(exe().trainBatches.get(3 * epoch + 1)).containsExactly(4f, 5f, 6f, 7f);
+      assertThat(exe().trainBatches.get(3 * epoch + 2)).containsExactly(8f, 9f);
+    }
+    // outputs are x's first value, i; labels i % 2: rows 0, 1 and the odd ones are right
+    assertThat(h.get("accuracy")).containsExactly(0.6, 0.6);
+    assertThat(h.get("mae")).containsExactly(4.0, 4.0);
+    assertThat(h.get("loss")).containsExactly(0.5, 0.5);
+  }
+
+  @Test
+  void shuffledBatchesCarryEachRowsLabels() {
+    Tensor[] d = data(10);
+    Sequential m = compiled(Metric.ACCURACY, Metric.MAE);
+    History h = m.fit(d[0], d[1], quiet().epochs(2).batchSize(4).build());
+    assertThat(h.get("accuracy")).containsExactly(0.6, 0.6);
+    assertThat(h.get("mae")).containsExactly(4.0, 4.0);
+
+    // two labels per row, (i, -i): the output i is off by 0 and 2i, so the mean error is i
+    Sequential two = new Sequential(new int[] {2}, new Dense(2));
+    two.compile(CompileOptions.builder().optimizer("sgd").loss("mse").metrics(Metric.MAE)
+        .backplane(bp).build());
+    float[] y = new float[20];
+    for (int i = 0; i < 10; i++) {
+      y[2 * i] = i;
+      y[2 * i + 1] = -i;
+    }
+    History h2 = two.fit(d[0], Tensor.wrap(y, 10, 2), quiet().epochs(2).batchSize(4).build());
+    assertThat(h2.get("mae")).containsExactly(4.5, 4.5);
+    assertThat(h2.get("loss")).containsExactly(0.0, 0.0);
+  }
+
+  @Test
+  void aProgressBarDrawsTheFirstBatchOfEachEpoch() {
+    Sequential m = compiled();
+    Tensor[] d = data(12);
+    m.fit(d[0], d[1], FitOptions.builder().epochs(2).batchSize(4).shuffle(false)
+        .verbose(Verbosity.PROGRESS_BAR).output(out).build());
+    String text = printed.toString(StandardCharsets.UTF_8);
+    String first = "\r1/3 [=========>....................] - ETA: 0s - loss: 0.5000";
+    assertThat(text.split(java.util.regex.Pattern.quote(first), -1)).hasSize(3);
+    assertThat(text).containsPattern("\r3/3 \\[={30}\\] - \\d+s ");
+  }
+
+  @Test
   void metricsAreComputedFromOutputsOnTheHost() {
     Sequential m = compiled(Metric.ACCURACY, Metric.MAE);
     float[] x = {0.9f, 0, 0.2f, 0, 0.7f, 0, 0.1f, 0};
