@@ -50,6 +50,7 @@ public class GemmBenchmark {
   public void setUp() {
     gemm = Runners.openGemm(runner, BackplaneConfig.load(), threads);
     gemm.prepare(size);
+    gemm.beforeRun();
   }
 
   /** One product. */
@@ -61,6 +62,7 @@ public class GemmBenchmark {
   /** Releases the matrices. */
   @TearDown(Level.Trial)
   public void tearDown() {
+    gemm.afterRun();
     gemm.close();
   }
 }

@@ -10,7 +10,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 /**
  * The gemm peer: OpenBLAS's {@code cblas_sgemm} called directly through the JavaCPP preset on
  * off-heap {@link FloatPointer}s, with {@code blas_set_num_threads} set to the runner's threads
- * before each size (OpenBLAS has one thread pool per process).
+ * while it is timed and back to 1 after: the setting is process-wide, and the accelerate runners
+ * in the same process split products over their own threads into single-threaded calls.
  */
 public final class OpenBlasDirect implements GemmRunner {
   /** The runner's name in tables. */
@@ -58,7 +59,6 @@ public final class OpenBlasDirect implements GemmRunner {
   @Override
   public void prepare(int size) {
     release();
-    openblas_nolapack.blas_set_num_threads(threads);
     n = size;
     a = new FloatPointer(GemmBench.matrix(n * n, 1));
     b = new FloatPointer(GemmBench.matrix(n * n, 2));
@@ -69,6 +69,20 @@ public final class OpenBlasDirect implements GemmRunner {
   public void multiply() {
     openblas_nolapack.cblas_sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, n, n, n, 1f, a, n, b, n, 0f, c,
         n);
+  }
+
+  /**
+   * The thread count is process-wide, and the accelerate runners in this process call OpenBLAS
+   * single-threaded from their own pools: ours holds only while this runner is timed.
+   */
+  @Override
+  public void beforeRun() {
+    openblas_nolapack.blas_set_num_threads(threads);
+  }
+
+  @Override
+  public void afterRun() {
+    openblas_nolapack.blas_set_num_threads(1);
   }
 
   private void release() {

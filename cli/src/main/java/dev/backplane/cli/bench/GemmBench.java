@@ -41,16 +41,21 @@ public final class GemmBench {
   }
 
   private static double rate(GemmRunner r, int n, long budgetMillis) {
-    long t0 = System.nanoTime();
-    long deadline = t0 + budgetMillis * 1_000_000;
-    long calls = 0;
-    long now;
-    do {
-      r.multiply();
-      calls++;
-      now = System.nanoTime();
-    } while (now < deadline);
-    return 2.0 * n * n * (double) n * calls / (now - t0);
+    r.beforeRun();
+    try {
+      long t0 = System.nanoTime();
+      long deadline = t0 + budgetMillis * 1_000_000;
+      long calls = 0;
+      long now;
+      do {
+        r.multiply();
+        calls++;
+        now = System.nanoTime();
+      } while (now < deadline);
+      return 2.0 * n * n * (double) n * calls / (now - t0);
+    } finally {
+      r.afterRun();
+    }
   }
 
   /** Seeded values in [-1, 1) for a matrix of {@code count} entries. */

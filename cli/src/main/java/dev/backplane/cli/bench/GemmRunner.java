@@ -20,6 +20,16 @@ public interface GemmRunner extends AutoCloseable {
   /** Computes {@code C = A · B} on the prepared matrices once. */
   void multiply();
 
+  /**
+   * Called before a timed run of {@link #multiply} calls, outside the timing: a runner that needs
+   * process-wide settings (OpenBLAS's thread count) applies them here, as other runners in the
+   * same process may need other values.
+   */
+  default void beforeRun() {}
+
+  /** Called after a timed run, outside the timing: undoes what {@link #beforeRun} set. */
+  default void afterRun() {}
+
   /** Releases the matrices and any native resources. Idempotent. */
   @Override
   void close();

@@ -87,4 +87,55 @@ class BenchKitTest {
         "2 cores x 2.300 GHz (/proc/cpuinfo cpu MHz) x 32 FLOP/cycle = 147.2 GFLOP/s");
     assertThat(m.peakNote()).isEmpty();
   }
+
+  @Test
+  void eachTimedGemmRunIsBracketedByItsRunnersSettings() {
+    List<String> calls = new ArrayList<>();
+    GemmRunner runner = new GemmRunner() {
+      @Override
+      public String name() {
+        return "fake";
+      }
+
+      @Override
+      public int threads() {
+        return 1;
+      }
+
+      @Override
+      public String describe() {
+        return "records calls";
+      }
+
+      @Override
+      public void prepare(int n) {
+        calls.add("prepare " + n);
+      }
+
+      @Override
+      public void multiply() {
+        if (!calls.get(calls.size() - 1).equals("multiply")) {
+          calls.add("multiply");
+        }
+      }
+
+      @Override
+      public void beforeRun() {
+        calls.add("before");
+      }
+
+      @Override
+      public void afterRun() {
+        calls.add("after");
+      }
+
+      @Override
+      public void close() {}
+    };
+    List<BenchRow> rows = GemmBench.run(List.of(runner), new int[] {8}, new Repetitions(1, 2, 0),
+        1);
+    assertThat(rows).hasSize(1);
+    assertThat(calls).containsExactly("prepare 8", "before", "multiply", "after", "before",
+        "multiply", "after", "before", "multiply", "after");
+  }
 }
