@@ -40,12 +40,25 @@ final class ChildJvm {
 
   private ChildJvm() {}
 
+  /** The incubator modules of this JVM's boot layer, sorted, which a child must add too. */
+  static List<String> incubatorModules() {
+    return ModuleLayer.boot().modules().stream().map(Module::getName)
+        .filter(name -> name.startsWith("jdk.incubator.")).sorted().toList();
+  }
+
   static Outcome run(Map<String, String> properties, List<String> args, Duration deadline)
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
+    String incubating = String.join(",", incubatorModules());
+    if (!incubating.isEmpty()) {
+      // Modules the JVM resolves only when asked (the Vector API): a probe must see what the
+      // parent sees, or it would describe another kernel than the backend will use.
+      cmd.add("--add-modules");
+      cmd.add(incubating);
+    }
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xshare:auto");

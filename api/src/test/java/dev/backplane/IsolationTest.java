@@ -74,6 +74,16 @@ class IsolationTest {
   }
 
   @Test
+  void aChildJvmResolvesTheIncubatorModulesItsParentHas() {
+    // Surefire starts the test JVM with --add-modules jdk.incubator.vector (root pom).
+    assertThat(ChildJvm.incubatorModules()).contains("jdk.incubator.vector");
+    try (Backplane bp = isolated(new ChildProviders.ModuleReporting())) {
+      assertThat(first(bp).detail()).isEqualTo("incubator modules: ["
+          + String.join(",", ChildJvm.incubatorModules()) + "]");
+    }
+  }
+
+  @Test
   void aProviderThatCannotBeInstantiatedInAChildIsReportedNotProbedInProcess() {
     BackendProvider mocked = mock(BackendProvider.class);
     when(mocked.id()).thenReturn("mocked");

@@ -78,4 +78,20 @@ public final class ChildProviders {
       return Probe.unavailable(Device.gpu("stuck", 0), "only hangs in a child");
     }
   }
+
+  /** Its device detail lists the incubator modules of the JVM that probed it. */
+  public static final class ModuleReporting extends GpuProvider {
+    /** Id {@code modules}. */
+    public ModuleReporting() {
+      super("modules");
+    }
+
+    @Override
+    public Probe probe(BackendContext context) {
+      String modules = String.join(",", ModuleLayer.boot().modules().stream()
+          .map(Module::getName).filter(n -> n.startsWith("jdk.incubator.")).sorted().toList());
+      return Probe.of(new dev.backplane.DeviceInfo(Device.gpu("modules", 0),
+          dev.backplane.DeviceStatus.READY, "incubator modules: [" + modules + "]"));
+    }
+  }
 }
