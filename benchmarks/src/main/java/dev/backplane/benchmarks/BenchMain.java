@@ -217,7 +217,9 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   private String command() {
-    return "java -jar benchmarks/target/benchmarks.jar" + (args.length == 0 ? ""
+    String modules = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+        ? " --add-modules jdk.incubator.vector" : "";
+    return "java" + modules + " -jar benchmarks/target/benchmarks.jar" + (args.length == 0 ? ""
         : " " + String.join(" ", args));
   }
 }
