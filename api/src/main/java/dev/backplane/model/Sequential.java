@@ -352,7 +352,9 @@ public final class Sequential implements AutoCloseable {
   }
 
   /**
-   * Trains the model, as Keras's {@code fit}.
+   * Trains the model, as Keras's {@code fit}. The data is read as training goes (and read again
+   * to replay batches when a device fails over), so {@code x} and {@code y} must not change
+   * until {@code fit} returns.
    *
    * @throws IllegalArgumentException for bad data, before any step runs
    * @throws IllegalStateException if not compiled or already fitting

@@ -102,6 +102,9 @@ final class TrainingLoop {
     History history = new History();
     history.startRun(model.device(), opts.initialEpoch(), 0, firstRunReason());
     StepGuard guard = StepGuard.create(model, history, opts.output());
+    if (guard != null) {
+      guard.data(x, y);
+    }
     MetricAccumulator acc = new MetricAccumulator(model.resolvedMetrics(), model.metricKeys(),
         outputs);
     Verbosity verbosity = opts.verbosity().resolve(System.console() != null);
@@ -123,6 +126,10 @@ final class TrainingLoop {
         }
         progress.epochBegin(epoch, steps);
         if (shuffle) {
+          if (guard != null && epoch > opts.initialEpoch()) {
+            // The guard keeps the last epoch's order for batches it may yet replay.
+            order = new int[n];
+          }
           fillOrder(order, epoch);
         }
         acc.reset();
@@ -140,7 +147,7 @@ final class TrainingLoop {
             yb = yViews[step];
           }
           double loss = guard == null ? model.trainStep(xb, yb, out)
-              : guard.trainStep(xb, yb, out, rows, epoch, step, globalStep);
+              : guard.trainStep(xb, yb, out, rows, order, start, epoch, step, globalStep);
           history.countStep();
           globalStep++;
           acc.add(loss, out, yb.data(), yb.offset(), rows);

@@ -221,6 +221,23 @@ class FailoverTest {
   }
 
   @Test
+  void unshuffledBatchesAreReplayedFromTheDataInOrder() {
+    Tensor[] d = data();
+    FitOptions inOrder = FitOptions.builder().epochs(2).batchSize(4).shuffle(false)
+        .verbose(Verbosity.SILENT).output(out).build();
+    Backplane bp = backplane(flaky(5, FailoverTest::nan), "backplane.guard.snapshot.every", "4",
+        "backplane.canary", "off");
+    Sequential m = compiled(bp, null, "flaky");
+    m.fit(d[0], d[1], inOrder);
+    Sequential cpu = compiled(backplane(new GpuProvider("flaky")), null, "accelerate");
+    cpu.fit(d[0], d[1], inOrder);
+
+    assertThat(m.device()).isEqualTo(CPU);
+    assertThat(m.getState().iterations()).isEqualTo(12);
+    assertClose(m.getWeights(), cpu.getWeights());
+  }
+
+  @Test
   void snapshotsAreTakenEveryKStepsAndBeforeEachAuditedStep() {
     assertThat(snapshotIterations("backplane.guard.snapshot.every", "1"))
         .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
