@@ -38,14 +38,14 @@ public final class JavaGemm implements RowGemm {
   static final int N_BLOCK = 1024;
 
   private final ComputePool pool;
-  private final ThreadLocal<Workspace> flatWorkspace;
+  private final FlatRowStaging flat;
 
   /**
    * @param pool the threads to split large products over, or {@code null} for single-threaded
    */
   public JavaGemm(ComputePool pool) {
     this.pool = pool;
-    this.flatWorkspace = ThreadLocal.withInitial(this::newWorkspace);
+    this.flat = new FlatRowStaging(this);
   }
 
   @Override
@@ -150,54 +150,8 @@ public final class JavaGemm implements RowGemm {
   public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
       int aOffset, int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset,
       int ldc) {
-    Gemm.checkArguments(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset,
-        ldc);
-    if (m == 0 || n == 0) {
-      return;
-    }
-    Workspace ws = flatWorkspace.get();
-    int aRows = transA ? k : m;
-    int aCols = transA ? m : k;
-    int bRows = transB ? n : k;
-    int bCols = transB ? k : n;
-    ws.flatA = grow(ws.flatA, aRows, aCols);
-    ws.flatB = grow(ws.flatB, bRows, bCols);
-    ws.flatC = grow(ws.flatC, m, n);
-    float[][] ar = pack(a, aOffset, lda, aRows, aCols, ws.flatA);
-    float[][] br = pack(b, bOffset, ldb, bRows, bCols, ws.flatB);
-    float[][] cr = ws.flatC;
-    multiply(ws, transA, transB, m, n, k, ar, br, cr, false);
-    for (int i = 0; i < m; i++) {
-      float[] row = cr[i];
-      int base = cOffset + i * ldc;
-      if (beta == 0f) {
-        for (int j = 0; j < n; j++) {
-          c[base + j] = alpha * row[j];
-        }
-      } else {
-        for (int j = 0; j < n; j++) {
-          c[base + j] = alpha * row[j] + beta * c[base + j];
-        }
-      }
-    }
-  }
-
-  private static float[][] pack(float[] x, int offset, int ld, int rows, int cols,
-      float[][] dst) {
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(x, offset + r * ld, dst[r], 0, cols);
-    }
-    return dst;
-  }
-
-  /** Row arrays holding at least {@code rows × cols}, reusing {@code old} when it is big enough. */
-  static float[][] grow(float[][] old, int rows, int cols) {
-    if (old != null && old.length >= rows && (rows == 0 || old[0].length >= cols)) {
-      return old;
-    }
-    int r = Math.max(rows, old == null ? 0 : old.length);
-    int c = Math.max(cols, old == null || old.length == 0 ? 0 : old[0].length);
-    return new float[r][c];
+    flat.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c,
+        cOffset, ldc);
   }
 
   /** Per-thread scratch of {@link JavaGemm}: packed operands and the reusable parallel tasks. */
@@ -207,24 +161,21 @@ public final class JavaGemm implements RowGemm {
     private float[][] packedA;
     private float[][] packedB;
     private float[][] packedC;
-    private float[][] flatA;
-    private float[][] flatB;
-    private float[][] flatC;
 
     private Workspace(int parts) {
       task = new GemmTask(parts);
     }
 
     float[][] ensureA(int rows, int cols) {
-      return packedA = grow(packedA, rows, cols);
+      return packedA = FlatRowStaging.grow(packedA, rows, cols);
     }
 
     float[][] ensureB(int rows, int cols) {
-      return packedB = grow(packedB, rows, cols);
+      return packedB = FlatRowStaging.grow(packedB, rows, cols);
     }
 
     float[][] ensureC(int rows, int cols) {
-      return packedC = grow(packedC, rows, cols);
+      return packedC = FlatRowStaging.grow(packedC, rows, cols);
     }
   }
 

@@ -69,7 +69,7 @@ final class VectorGemm implements RowGemm {
 
   private final ComputePool pool;
   private final JavaGemm small;
-  private final ThreadLocal<Workspace> flatWorkspace;
+  private final FlatRowStaging flat;
 
   /**
    * @param pool the threads to split large products over, or {@code null} for single-threaded
@@ -77,7 +77,7 @@ final class VectorGemm implements RowGemm {
   VectorGemm(ComputePool pool) {
     this.pool = pool;
     this.small = new JavaGemm(pool);
-    this.flatWorkspace = ThreadLocal.withInitial(this::newWorkspace);
+    this.flat = new FlatRowStaging(this);
   }
 
   /** The width of the vectors the kernels compute with, in bits (e.g. 512 with AVX-512). */
@@ -163,40 +163,8 @@ final class VectorGemm implements RowGemm {
   public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
       int aOffset, int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset,
       int ldc) {
-    Gemm.checkArguments(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset,
-        ldc);
-    if (m == 0 || n == 0) {
-      return;
-    }
-    Workspace ws = flatWorkspace.get();
-    int aRows = transA ? k : m;
-    int aCols = transA ? m : k;
-    int bRows = transB ? n : k;
-    int bCols = transB ? k : n;
-    ws.flatA = JavaGemm.grow(ws.flatA, aRows, aCols);
-    ws.flatB = JavaGemm.grow(ws.flatB, bRows, bCols);
-    ws.flatC = JavaGemm.grow(ws.flatC, m, n);
-    for (int r = 0; r < aRows; r++) {
-      System.arraycopy(a, aOffset + r * lda, ws.flatA[r], 0, aCols);
-    }
-    for (int r = 0; r < bRows; r++) {
-      System.arraycopy(b, bOffset + r * ldb, ws.flatB[r], 0, bCols);
-    }
-    float[][] cr = ws.flatC;
-    multiply(ws, transA, transB, m, n, k, ws.flatA, ws.flatB, cr, false);
-    for (int i = 0; i < m; i++) {
-      float[] row = cr[i];
-      int base = cOffset + i * ldc;
-      if (beta == 0f) {
-        for (int j = 0; j < n; j++) {
-          c[base + j] = alpha * row[j];
-        }
-      } else {
-        for (int j = 0; j < n; j++) {
-          c[base + j] = alpha * row[j] + beta * c[base + j];
-        }
-      }
-    }
+    flat.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c,
+        cOffset, ldc);
   }
 
   /** Per-thread scratch of {@link VectorGemm}: packed panels and the reusable parallel tasks. */
@@ -205,9 +173,6 @@ final class VectorGemm implements RowGemm {
     private final PackTask pack = new PackTask();
     private final JavaGemm.Workspace small;
     private float[] packedB;
-    private float[][] flatA;
-    private float[][] flatB;
-    private float[][] flatC;
 
     private Workspace(int parts, JavaGemm.Workspace small) {
       task = new MultiplyTask(parts);
