@@ -5,7 +5,6 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 
 /**
  * {@link NativeGemm} on Apple's Accelerate framework (vecLib's CBLAS), bound with JNA direct
@@ -84,45 +83,25 @@ public final class AccelerateGemm extends NativeGemmSupport {
   }
 
   /** JNA-allocated memory with a float view. */
-  private static final class Buffer implements NativeBuffer {
+  private static final class Buffer extends CountedBuffer {
     private final Memory memory;
-    private final FloatBuffer view;
-    private final long size;
 
     Buffer(long size) {
-      if (size < 1 || size > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("Buffer size must be 1 to " + Integer.MAX_VALUE
-            + " floats, got " + size);
-      }
-      this.size = size;
+      super(size);
       this.memory = new Memory(size * Float.BYTES);
       memory.clear();
-      this.view = memory.getByteBuffer(0, size * Float.BYTES).order(ByteOrder.nativeOrder())
-          .asFloatBuffer();
-      NativeMemory.allocated(size * Float.BYTES);
+      allocated(memory.getByteBuffer(0, size * Float.BYTES).order(ByteOrder.nativeOrder())
+          .asFloatBuffer());
     }
 
     @Override
-    public long size() {
-      return size;
-    }
-
-    @Override
-    public FloatBuffer floats() {
-      return view;
-    }
-
-    @Override
-    public synchronized void close() {
-      if (memory.valid()) {
-        memory.close();
-        NativeMemory.freed(size * Float.BYTES);
-      }
+    void free() {
+      memory.close();
     }
 
     @Override
     public String toString() {
-      return "Accelerate buffer of " + size + " floats";
+      return "Accelerate buffer of " + size() + " floats";
     }
   }
 }

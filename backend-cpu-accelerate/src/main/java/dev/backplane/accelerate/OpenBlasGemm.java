@@ -1,6 +1,5 @@
 package dev.backplane.accelerate;
 
-import java.nio.FloatBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -245,26 +244,19 @@ public final class OpenBlasGemm extends NativeGemmSupport {
   }
 
   /** A JavaCPP-allocated float array. */
-  private static final class Buffer implements NativeBuffer {
+  private static final class Buffer extends CountedBuffer {
     private final FloatPointer pointer;
-    private final FloatBuffer view;
-    private final long size;
     /** {@code aliases[role][part]}: one set per operand role, so A and B may be one buffer. */
     private FloatPointer[][] aliases = new FloatPointer[3][0];
 
     Buffer(long size) {
-      if (size < 1 || size > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("Buffer size must be 1 to " + Integer.MAX_VALUE
-            + " floats, got " + size);
-      }
-      this.size = size;
+      super(size);
       this.pointer = new FloatPointer(size);
       if (pointer.isNull()) {
         throw new OutOfMemoryError("Cannot allocate " + size * 4 + " bytes off-heap");
       }
       pointer.zero();
-      this.view = pointer.asBuffer();
-      NativeMemory.allocated(size * Float.BYTES);
+      allocated(pointer.asBuffer());
     }
 
     /** Makes the aliases for {@code parts} parts; called by the dispatching thread. */
@@ -290,26 +282,13 @@ public final class OpenBlasGemm extends NativeGemmSupport {
     }
 
     @Override
-    public long size() {
-      return size;
-    }
-
-    @Override
-    public FloatBuffer floats() {
-      return view;
-    }
-
-    @Override
-    public synchronized void close() {
-      if (!pointer.isNull()) {
-        pointer.close();
-        NativeMemory.freed(size * Float.BYTES);
-      }
+    void free() {
+      pointer.close();
     }
 
     @Override
     public String toString() {
-      return "OpenBLAS buffer of " + size + " floats";
+      return "OpenBLAS buffer of " + size() + " floats";
     }
   }
 }
