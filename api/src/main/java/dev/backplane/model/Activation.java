@@ -1,5 +1,9 @@
 package dev.backplane.model;
 
+import dev.backplane.ops.Ops;
+
+import dev.backplane.ops.Node;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -92,5 +96,32 @@ public enum Activation {
     }
     throw new IllegalArgumentException("Unknown activation '" + name + "'. Expected one of "
         + Arrays.stream(values()).map(Activation::kerasName).collect(Collectors.joining(", ")));
+  }
+
+  /** Applies the activation to {@code x} with the op set (softmax over the last axis). */
+  public Node build(Ops ops, Node x) {
+    switch (this) {
+      case LINEAR:
+        return x;
+      case RELU:
+        return ops.relu(x);
+      case SIGMOID:
+        return ops.sigmoid(x);
+      case TANH:
+        return ops.tanh(x);
+      case SOFTMAX:
+        return ops.softmax(x, -1);
+      case ELU:
+        return ops.where(ops.greater(x, ops.scalar(0)), x,
+            ops.mul(ops.scalar(ELU_ALPHA), ops.expm1(ops.minimum(x, ops.scalar(0)))));
+      case LEAKY_RELU:
+        return ops.where(ops.greater(x, ops.scalar(0)), x,
+            ops.mul(ops.scalar(LEAKY_RELU_SLOPE), x));
+      case GELU:
+        return ops.mul(ops.mul(ops.scalar(0.5), x),
+            ops.add(ops.scalar(1), ops.erf(ops.mul(x, ops.scalar(1 / Math.sqrt(2))))));
+      default:
+        throw new IllegalStateException("Unhandled activation " + this);
+    }
   }
 }

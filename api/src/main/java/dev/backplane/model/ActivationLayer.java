@@ -1,5 +1,7 @@
 package dev.backplane.model;
 
+import dev.backplane.ops.Node;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -49,5 +51,10 @@ public record ActivationLayer(Activation activation, String name) implements Lay
   @Override
   public List<ParameterSpec> parameters(int[] inputShape) {
     return List.of();
+  }
+
+  @Override
+  public Node call(LayerContext ctx, Node x) {
+    return activation.build(ctx.ops(), x);
   }
 }

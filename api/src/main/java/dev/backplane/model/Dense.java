@@ -1,5 +1,9 @@
 package dev.backplane.model;
 
+import dev.backplane.ops.Ops;
+
+import dev.backplane.ops.Node;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -82,5 +86,15 @@ public record Dense(int units, Activation activation, boolean useBias,
           + "; add a Flatten layer before it");
     }
     return inputShape[0];
+  }
+
+  @Override
+  public Node call(LayerContext ctx, Node x) {
+    Ops ops = ctx.ops();
+    Node y = ops.matmul(x, ctx.weight("kernel"));
+    if (useBias) {
+      y = ops.add(y, ctx.weight("bias"));
+    }
+    return activation.build(ops, y);
   }
 }

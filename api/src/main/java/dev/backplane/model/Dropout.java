@@ -1,5 +1,9 @@
 package dev.backplane.model;
 
+import dev.backplane.ops.Ops;
+
+import dev.backplane.ops.Node;
+
 import java.util.List;
 
 /**
@@ -40,5 +44,22 @@ public record Dropout(double rate, String name) implements Layer {
   @Override
   public List<ParameterSpec> parameters(int[] inputShape) {
     return List.of();
+  }
+
+  /**
+   * In training, {@code x · where(u >= rate, 1 / (1 - rate), 0)} with {@code u} from the
+   * counter-based {@code random_uniform} keyed by the seed, the iteration and the layer; the
+   * identity otherwise.
+   */
+  @Override
+  public Node call(LayerContext ctx, Node x) {
+    if (!ctx.training() || rate == 0) {
+      return x;
+    }
+    Ops ops = ctx.ops();
+    Node u = ops.randomUniform(x, ctx.iteration(), ctx.seed(), ctx.salt());
+    Node mask = ops.where(ops.greaterEqual(u, ops.scalar(rate)), ops.scalar(1 / (1 - rate)),
+        ops.scalar(0));
+    return ops.mul(x, mask);
   }
 }

@@ -1,5 +1,7 @@
 package dev.backplane.model;
 
+import dev.backplane.ops.Node;
+
 import java.util.List;
 
 /**
@@ -32,5 +34,11 @@ public record Flatten(String name) implements Layer {
   @Override
   public List<ParameterSpec> parameters(int[] inputShape) {
     return List.of();
+  }
+
+  @Override
+  public Node call(LayerContext ctx, Node x) {
+    return ctx.ops().reshape(x, -1, (int) Shapes.size(java.util.Arrays.copyOfRange(x.shape(), 1,
+        x.rank())));
   }
 }

@@ -1,5 +1,9 @@
 package dev.backplane.optimizer;
 
+import dev.backplane.ops.Ops;
+
+import dev.backplane.ops.Node;
+
 import java.util.List;
 
 /**
@@ -49,5 +53,19 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
   @Override
   public List<String> slotNames() {
     return List.of("m", "v");
+  }
+
+  @Override
+  public Update update(Ops ops, Node w, Node g, List<Node> slots, Node t) {
+    Node one = ops.scalar(1);
+    Node alpha = ops.div(ops.mul(ops.scalar(learningRate),
+        ops.sqrt(ops.sub(one, ops.pow(ops.scalar(beta2), t)))),
+        ops.sub(one, ops.pow(ops.scalar(beta1), t)));
+    Node m = ops.add(slots.get(0), ops.mul(ops.sub(g, slots.get(0)), ops.scalar(1 - beta1)));
+    Node v = ops.add(slots.get(1), ops.mul(ops.sub(ops.square(g), slots.get(1)),
+        ops.scalar(1 - beta2)));
+    Node next = ops.sub(w, ops.div(ops.mul(m, alpha), ops.add(ops.sqrt(v),
+        ops.scalar(epsilon))));
+    return new Update(next, List.of(m, v));
   }
 }

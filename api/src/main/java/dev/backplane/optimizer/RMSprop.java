@@ -1,5 +1,9 @@
 package dev.backplane.optimizer;
 
+import dev.backplane.ops.Ops;
+
+import dev.backplane.ops.Node;
+
 import java.util.List;
 
 /**
@@ -49,5 +53,18 @@ public record RMSprop(double learningRate, double rho, double momentum, double e
   @Override
   public List<String> slotNames() {
     return momentum > 0 ? List.of("velocity", "momentum") : List.of("velocity");
+  }
+
+  @Override
+  public Update update(Ops ops, Node w, Node g, List<Node> slots, Node t) {
+    Node vel = ops.add(ops.mul(ops.scalar(rho), slots.get(0)),
+        ops.mul(ops.scalar(1 - rho), ops.square(g)));
+    Node step = ops.div(ops.mul(ops.scalar(learningRate), g),
+        ops.sqrt(ops.add(vel, ops.scalar(epsilon))));
+    if (momentum == 0) {
+      return new Update(ops.sub(w, step), List.of(vel));
+    }
+    Node mom = ops.add(ops.mul(ops.scalar(momentum), slots.get(1)), step);
+    return new Update(ops.sub(w, mom), List.of(vel, mom));
   }
 }

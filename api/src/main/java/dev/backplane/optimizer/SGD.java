@@ -1,5 +1,9 @@
 package dev.backplane.optimizer;
 
+import dev.backplane.ops.Ops;
+
+import dev.backplane.ops.Node;
+
 import java.util.List;
 
 /**
@@ -41,5 +45,17 @@ public record SGD(double learningRate, double momentum, boolean nesterov) implem
   @Override
   public List<String> slotNames() {
     return momentum > 0 ? List.of("momentum") : List.of();
+  }
+
+  @Override
+  public Update update(Ops ops, Node w, Node g, java.util.List<Node> slots, Node t) {
+    Node step = ops.neg(ops.mul(g, ops.scalar(learningRate)));
+    if (momentum == 0) {
+      return new Update(ops.sub(w, ops.mul(g, ops.scalar(learningRate))), java.util.List.of());
+    }
+    Node mom = ops.scalar(momentum);
+    Node v = ops.add(step, ops.mul(slots.get(0), mom));
+    Node next = ops.add(w, nesterov ? ops.add(step, ops.mul(v, mom)) : v);
+    return new Update(next, java.util.List.of(v));
   }
 }

@@ -24,6 +24,15 @@ public interface Backend extends AutoCloseable {
    */
   Executable compile(ModelSpec spec, Device device);
 
+  /**
+   * The names of the ops this backend implements (see {@link dev.backplane.ops.OpSet}); a program
+   * using any other op is refused at compile time, naming the op and the layer. All of them by
+   * default.
+   */
+  default java.util.Set<String> supportedOps() {
+    return new java.util.LinkedHashSet<>(dev.backplane.ops.OpSet.names());
+  }
+
   /** Releases native memory and threads. Idempotent. */
   @Override
   void close();

@@ -56,7 +56,21 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
    */
   public static ModelSpec withParameters(String name, int[] inputShape, List<Layer> layers,
       Loss loss, Optimizer optimizer, long seed, List<NamedArray> parameters) {
+    return withWeights(name, inputShape, layers, loss, optimizer, seed, parameters,
+        initialVariables(inputShape, layers, seed));
+  }
+
+  /**
+   * Builds a spec whose initial state holds the given trainable parameters and non-trainable
+   * variables, zero optimizer slots and iteration 0.
+   *
+   * @throws IllegalArgumentException if the arrays do not match the layers
+   */
+  public static ModelSpec withWeights(String name, int[] inputShape, List<Layer> layers,
+      Loss loss, Optimizer optimizer, long seed, List<NamedArray> parameters,
+      List<NamedArray> variables) {
     compare("parameter", initialParameters(inputShape, layers, 0), parameters);
+    compare("variable", initialVariables(inputShape, layers, 0), variables);
     List<NamedArray> slots = new ArrayList<>();
     for (NamedArray p : parameters) {
       for (String slot : optimizer.slotNames()) {
@@ -64,7 +78,7 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
       }
     }
     return new ModelSpec(name, inputShape, layers, loss, optimizer, seed,
-        new ModelState(parameters, slots, 0));
+        new ModelState(parameters, variables, slots, 0));
   }
 
   /**
@@ -76,18 +90,44 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
    */
   public static List<NamedArray> initialParameters(int[] inputShape, List<Layer> layers,
       long seed) {
+    return initialWeights(inputShape, layers, seed, true);
+  }
+
+  /**
+   * The initial non-trainable variables (moving statistics) of these layers, drawn from the
+   * same seeded stream as {@link #initialParameters} (every weight takes one split, in order).
+   */
+  public static List<NamedArray> initialVariables(int[] inputShape, List<Layer> layers,
+      long seed) {
+    return initialWeights(inputShape, layers, seed, false);
+  }
+
+  private static List<NamedArray> initialWeights(int[] inputShape, List<Layer> layers, long seed,
+      boolean trainable) {
     SplittableRandom random = new SplittableRandom(seed);
-    List<NamedArray> parameters = new ArrayList<>();
+    List<NamedArray> out = new ArrayList<>();
     int[] shape = inputShape.clone();
     for (Layer layer : layers) {
       for (ParameterSpec p : layer.parameters(shape)) {
+        SplittableRandom stream = random.split();
+        if (p.trainable() != trainable) {
+          continue;
+        }
         String full = layer.name() + "/" + p.name();
-        parameters.add(new NamedArray(full, p.shape(),
-            p.initializer().initialize(p.shape(), random.split())));
+        out.add(new NamedArray(full, p.shape(), p.initializer().initialize(p.shape(), stream)));
       }
       shape = layer.outputShape(shape);
     }
-    return parameters;
+    return out;
+  }
+
+  /**
+   * The graphs a backend compiles for this spec: training step, evaluation and prediction,
+   * built by the api from the layers, loss and optimizer. Built afresh on each call; a backend
+   * calls it once per compile.
+   */
+  public dev.backplane.model.Programs programs() {
+    return dev.backplane.model.ProgramBuilder.build(this);
   }
 
   @Override
@@ -129,7 +169,9 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
     List<String> names = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       for (ParameterSpec p : parametersOf(i)) {
-        names.add(layers.get(i).name() + "/" + p.name());
+        if (p.trainable()) {
+          names.add(layers.get(i).name() + "/" + p.name());
+        }
       }
     }
     return names;
@@ -144,6 +186,7 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
   public void checkCompatible(ModelState state) {
     List<NamedArray> expected = initialState.parameters();
     compare("parameter", expected, state.parameters());
+    compare("variable", initialState.variables(), state.variables());
     compare("optimizer slot", initialState.slots(), state.slots());
   }
 

@@ -1,0 +1,127 @@
+package dev.backplane.model;
+
+import dev.backplane.ops.DType;
+import dev.backplane.ops.Gradients;
+import dev.backplane.ops.Graph;
+import dev.backplane.ops.Node;
+import dev.backplane.ops.Ops;
+import dev.backplane.optimizer.Optimizer;
+import dev.backplane.spi.ModelSpec;
+import dev.backplane.spi.Program;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a model's programs from its layers, loss and optimizer: the forward graph each layer
+ * writes with {@link Ops}, the loss, the gradients by {@link Gradients} and the optimizer's
+ * update graph. This is where the api decides <em>what</em> every backend computes.
+ */
+public final class ProgramBuilder {
+  private ProgramBuilder() {}
+
+  /** The train, evaluate and predict programs of a spec. */
+  public static Programs build(ModelSpec spec) {
+    return new Programs(build(spec, Program.Kind.TRAIN), build(spec, Program.Kind.EVALUATE),
+        build(spec, Program.Kind.PREDICT));
+  }
+
+  /**
+   * One program of a spec.
+   *
+   * @throws dev.backplane.ops.OpException naming the layer and op on a shape error
+   */
+  public static Program build(ModelSpec spec, Program.Kind kind) {
+    Graph g = new Graph();
+    Ops ops = new Ops(g);
+    Map<String, Node> inputs = new LinkedHashMap<>();
+    Node x = ops.input("x", DType.FLOAT32, batched(spec.inputShape()));
+    Node iteration = ops.input("iteration", DType.INT32);
+    inputs.put("x", x);
+    inputs.put("iteration", iteration);
+    LayerContext ctx = new LayerContext(ops, kind == Program.Kind.TRAIN, iteration, spec.seed());
+    List<Node> trainable = new ArrayList<>();
+    Node h = x;
+    int[] shape = spec.inputShape();
+    List<Layer> layers = spec.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      String scope = g.scope(layer.name());
+      try {
+        Map<String, Node> weights = new LinkedHashMap<>();
+        for (ParameterSpec p : layer.parameters(shape)) {
+          Node v = ops.variable(layer.name() + "/" + p.name(), p.shape());
+          weights.put(p.name(), v);
+          if (p.trainable()) {
+            trainable.add(v);
+          }
+        }
+        ctx.enter(layer, i, weights);
+        int[] expected = layer.outputShape(shape);
+        h = layer.call(ctx, h);
+        checkOutput(layer, h, expected);
+        shape = expected;
+      } finally {
+        g.scope(scope);
+      }
+    }
+    Node output = h;
+    if (kind == Program.Kind.PREDICT) {
+      return new Program(kind, g, inputs, output, null, Map.of());
+    }
+    Loss loss = spec.loss();
+    int outputs = output.dim(-1);
+    Node y = ops.input("y", DType.FLOAT32, -1, loss.sparseLabels() ? 1 : outputs);
+    inputs.put("y", y);
+    g.scope("loss " + loss.kerasName());
+    Node perSample = loss.build(ops, y, output);
+    if (perSample.rank() != 1) {
+      throw new IllegalArgumentException("Loss " + loss + " must return one value per sample,"
+          + " shape (None,), but built " + perSample);
+    }
+    Node lossSum = ops.sum(perSample);
+    if (kind == Program.Kind.EVALUATE) {
+      g.scope("");
+      return new Program(kind, g, inputs, output, lossSum, Map.of());
+    }
+    List<Node> grads = Gradients.of(ops.mean(perSample), trainable);
+    Optimizer optimizer = spec.optimizer();
+    g.scope("optimizer " + optimizer.kerasName());
+    Map<String, Node> updates = new LinkedHashMap<>();
+    Node t = ops.add(ops.cast(iteration, DType.FLOAT32), ops.scalar(1));
+    for (int k = 0; k < trainable.size(); k++) {
+      Node w = trainable.get(k);
+      String name = w.attrs().s("name");
+      List<Node> slots = new ArrayList<>();
+      for (String slot : optimizer.slotNames()) {
+        slots.add(ops.variable(name + "/" + slot, w.shape()));
+      }
+      Optimizer.Update u = optimizer.update(ops, w, grads.get(k), slots, t);
+      updates.put(name, u.weight());
+      for (int s = 0; s < slots.size(); s++) {
+        updates.put(slots.get(s).attrs().s("name"), u.slots().get(s));
+      }
+    }
+    updates.putAll(ctx.stateUpdates());
+    g.scope("");
+    return new Program(kind, g, inputs, output, lossSum, updates);
+  }
+
+  private static int[] batched(int[] shape) {
+    int[] out = new int[shape.length + 1];
+    out[0] = -1;
+    System.arraycopy(shape, 0, out, 1, shape.length);
+    return out;
+  }
+
+  private static void checkOutput(Layer layer, Node h, int[] expected) {
+    int[] want = batched(expected);
+    if (!Arrays.equals(h.shape(), want)) {
+      throw new IllegalArgumentException("Layer '" + layer.name() + "' (" + layer.kerasClass()
+          + ") built an output of shape " + Shapes.tuple(h.shape()) + " but its outputShape()"
+          + " says " + Shapes.withBatch(expected) + "; make call() and outputShape() agree");
+    }
+  }
+}
