@@ -7,6 +7,18 @@ import java.util.Arrays;
 final class DataChecks {
   private DataChecks() {}
 
+  static void checkInputShape(Tensor x, int[] inputShape, String what) {
+    if (x == null) {
+      throw new IllegalArgumentException(what + " is null");
+    }
+    int[] perSample = Arrays.copyOfRange(x.shape(), 1, x.rank());
+    boolean flatMatch = x.rank() == 2 && x.rowSize() == Shapes.size(inputShape);
+    if (!Arrays.equals(perSample, inputShape) && !flatMatch) {
+      throw new IllegalArgumentException(what + " expects shape " + Shapes.withBatch(inputShape)
+          + " but got " + Arrays.toString(x.shape()));
+    }
+  }
+
   static void checkInput(Tensor x, int[] inputShape, Layer first, String what) {
     if (x == null) {
       throw new IllegalArgumentException(what + " is null");

@@ -72,4 +72,14 @@ public interface Layer {
     }
     return call(ctx, inputs.get(0));
   }
+
+  /**
+   * Calls the layer on symbolic tensors (Keras's {@code layer(x)}): the functional API. A layer
+   * called twice shares its weights.
+   *
+   * @throws IllegalArgumentException naming the layer when the inputs do not fit it
+   */
+  default KerasTensor apply(KerasTensor... inputs) {
+    return KerasTensor.call(this, List.of(inputs));
+  }
 }

@@ -8,6 +8,7 @@ import dev.backplane.ops.Ops;
 import dev.backplane.optimizer.Optimizer;
 import dev.backplane.spi.ModelSpec;
 import dev.backplane.spi.Program;
+import dev.backplane.spi.Topology;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -43,31 +44,48 @@ public final class ProgramBuilder {
     inputs.put("iteration", iteration);
     LayerContext ctx = new LayerContext(ops, kind == Program.Kind.TRAIN, iteration, spec.seed());
     List<Node> trainable = new ArrayList<>();
-    Node h = x;
-    int[] shape = spec.inputShape();
+    Topology topology = spec.topology();
+    List<Node> values = new ArrayList<>(unpack(ops, x, topology.inputShapes()));
+    List<int[]> shapes = topology.valueShapes(spec.layers());
+    List<List<int[]>> firstInputs = topology.layerInputShapes(spec.layers());
+    List<Map<String, Node>> weightsOf = new ArrayList<>();
     List<Layer> layers = spec.layers();
     for (int i = 0; i < layers.size(); i++) {
       Layer layer = layers.get(i);
       String scope = g.scope(layer.name());
       try {
         Map<String, Node> weights = new LinkedHashMap<>();
-        for (ParameterSpec p : layer.parameters(shape)) {
+        for (ParameterSpec p : layer.parameters(firstInputs.get(i))) {
           Node v = ops.variable(layer.name() + "/" + p.name(), p.shape());
           weights.put(p.name(), v);
           if (p.trainable()) {
             trainable.add(v);
           }
         }
-        ctx.enter(layer, i, weights);
-        int[] expected = layer.outputShape(shape);
-        h = layer.call(ctx, h);
-        checkOutput(layer, h, expected);
-        shape = expected;
+        weightsOf.add(weights);
       } finally {
         g.scope(scope);
       }
     }
-    Node output = h;
+    int inputsCount = topology.inputShapes().size();
+    for (int c = 0; c < topology.calls().size(); c++) {
+      Topology.Call call = topology.calls().get(c);
+      Layer layer = layers.get(call.layer());
+      String scope = g.scope(layer.name());
+      try {
+        ctx.enter(layer, call.layer(), weightsOf.get(call.layer()));
+        List<Node> in = new ArrayList<>();
+        for (int v : call.inputs()) {
+          in.add(values.get(v));
+        }
+        Node h = layer.call(ctx, in);
+        checkOutput(layer, h, shapes.get(inputsCount + c));
+        values.add(h);
+      } finally {
+        g.scope(scope);
+      }
+    }
+    Node output = values.get(topology.output());
     if (kind == Program.Kind.PREDICT) {
       return new Program(kind, g, inputs, output, null, Map.of());
     }
@@ -107,6 +125,22 @@ public final class ProgramBuilder {
     updates.putAll(ctx.stateUpdates());
     g.scope("");
     return new Program(kind, g, inputs, output, lossSum, updates);
+  }
+
+  /** The model inputs, sliced out of the packed {@code x} when there are several. */
+  private static List<Node> unpack(Ops ops, Node x, List<int[]> inputShapes) {
+    if (inputShapes.size() == 1) {
+      return List.of(x);
+    }
+    List<Node> out = new ArrayList<>();
+    int offset = 0;
+    for (int[] shape : inputShapes) {
+      int size = Shapes.size(shape);
+      Node part = ops.slice(x, new int[] {0, offset}, new int[] {-1, size});
+      out.add(ops.reshape(part, batched(shape)));
+      offset += size;
+    }
+    return out;
   }
 
   private static int[] batched(int[] shape) {

@@ -15,6 +15,7 @@ import dev.backplane.spi.Executable;
 import dev.backplane.spi.ModelSpec;
 import dev.backplane.spi.ModelState;
 import dev.backplane.spi.NamedArray;
+import dev.backplane.spi.Topology;
 import dev.backplane.tensor.Tensor;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -55,6 +56,10 @@ public final class Sequential implements AutoCloseable {
   private final String name;
   private final int[] inputShape;
   private final List<Layer> layers = new ArrayList<>();
+  /** The wiring of a functional model; {@code null} for a plain chain. */
+  private Topology topology;
+  /** Output shape of the chain so far, so adding a layer costs O(1) shape work. */
+  private int[] chainOutput;
   private final ReentrantReadWriteLock stepLock = new ReentrantReadWriteLock();
   private final AtomicBoolean fitting = new AtomicBoolean();
 
@@ -97,9 +102,28 @@ public final class Sequential implements AutoCloseable {
       }
     }
     this.inputShape = inputShape.clone();
+    this.chainOutput = inputShape.clone();
     for (Layer layer : layers) {
       add(layer);
     }
+  }
+
+  /**
+   * The engine of a functional {@link Model}: named layers wired by a topology.
+   *
+   * @throws IllegalArgumentException naming the layer whose inputs do not fit
+   */
+  Sequential(String name, List<Layer> namedLayers, Topology topology) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.inputShape = topology.packedInputShape();
+    this.layers.addAll(namedLayers);
+    this.topology = topology;
+    topology.valueShapes(namedLayers);
+  }
+
+  /** The wiring: the functional model's topology, or the chain of a Sequential model. */
+  Topology topology() {
+    return topology != null ? topology : Topology.chain(inputShape, layers.size());
   }
 
   /**
@@ -112,6 +136,10 @@ public final class Sequential implements AutoCloseable {
     Objects.requireNonNull(layer, "layer");
     if (executable != null) {
       throw new IllegalStateException("Cannot add layers to model '" + name + "' after compile()");
+    }
+    if (topology != null) {
+      throw new IllegalStateException("Cannot add layers to functional model '" + name
+          + "'; build a new Model from its inputs and outputs");
     }
     Set<String> taken = new HashSet<>();
     layers.forEach(l -> taken.add(l.name()));
@@ -127,18 +155,18 @@ public final class Sequential implements AutoCloseable {
       throw new IllegalArgumentException("Model '" + name + "' already has a layer named '"
           + layer.name() + "'; layer names must be unique");
     }
-    named.outputShape(currentOutputShape());
+    int[] out = named.outputShape(chainOutput);
     layers.add(named);
+    chainOutput = out;
     pendingWeights = null;
     return this;
   }
 
   private int[] currentOutputShape() {
-    int[] shape = inputShape;
-    for (Layer l : layers) {
-      shape = l.outputShape(shape);
+    if (topology != null) {
+      return topology.valueShapes(layers).get(topology.output());
     }
-    return shape;
+    return chainOutput.clone();
   }
 
   /** The model's name. */
@@ -164,19 +192,18 @@ public final class Sequential implements AutoCloseable {
   /** Number of trainable parameters. */
   public synchronized long countParams() {
     long n = 0;
-    int[] shape = inputShape;
-    for (Layer l : layers) {
-      for (var p : l.parameters(shape)) {
+    List<List<int[]>> inputs = topology().layerInputShapes(layers);
+    for (int i = 0; i < layers.size(); i++) {
+      for (var p : layers.get(i).parameters(inputs.get(i))) {
         n += p.size();
       }
-      shape = l.outputShape(shape);
     }
     return n;
   }
 
   /** Keras's summary table: layer, output shape, parameters, totals. */
   public synchronized String summary() {
-    return Summary.render(name, inputShape, layers);
+    return Summary.render(name, layers, topology(), topology != null);
   }
 
   // ---------------------------------------------------------------- compile
@@ -223,9 +250,14 @@ public final class Sequential implements AutoCloseable {
     long seed = opts.seed() != null ? opts.seed() : bp.config().get(CoreKeys.SEED);
     List<NamedArray> params = executable != null ? executable.snapshot().parameters()
         : pendingWeights != null ? pendingWeights
-        : ModelSpec.initialParameters(inputShape, layers, seed);
-    ModelSpec newSpec = ModelSpec.withParameters(name, inputShape, layers, opts.loss(),
-        opts.optimizer(), seed, params);
+        : ModelSpec.initialParameters(topology(), layers, seed);
+    List<NamedArray> vars = executable != null ? executable.snapshot().variables()
+        : ModelSpec.initialVariables(topology(), layers, seed);
+    ModelSpec newSpec = topology == null
+        ? ModelSpec.withWeights(name, inputShape, layers, opts.loss(), opts.optimizer(), seed,
+            params, vars)
+        : ModelSpec.wired(name, topology, layers, opts.loss(), opts.optimizer(), seed, params,
+            vars);
     List<String> prefs = opts.preferences().isEmpty() ? bp.configuredPreferences()
         : opts.preferences();
     Fallback fallback = opts.fallback() != null ? opts.fallback()
@@ -533,7 +565,7 @@ public final class Sequential implements AutoCloseable {
     if (pendingWeights != null) {
       return new ModelState(pendingWeights, List.of(), 0).copy().parameters();
     }
-    return ModelSpec.initialParameters(inputShape, layers,
+    return ModelSpec.initialParameters(topology(), layers,
         BackplaneConfig.load().get(CoreKeys.SEED));
   }
 
@@ -544,7 +576,7 @@ public final class Sequential implements AutoCloseable {
    * @throws IllegalArgumentException naming the first mismatch
    */
   public synchronized void setWeights(List<NamedArray> weights) {
-    List<NamedArray> expected = ModelSpec.initialParameters(inputShape, layers, 0);
+    List<NamedArray> expected = ModelSpec.initialParameters(topology(), layers, 0);
     checkSameArrays(expected, weights);
     List<NamedArray> copy = new ModelState(weights, List.of(), 0).copy().parameters();
     if (executable == null) {

@@ -23,9 +23,10 @@ import java.util.SplittableRandom;
  * @param optimizer the optimizer
  * @param seed the model seed (dropout masks derive from it and the iteration count)
  * @param initialState the initial parameters, zero slots, iteration 0
+ * @param topology how the layers are wired (a chain for a Sequential model)
  */
 public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss loss,
-    Optimizer optimizer, long seed, ModelState initialState) {
+    Optimizer optimizer, long seed, ModelState initialState, Topology topology) {
   /** Validates and copies. */
   public ModelSpec {
     Objects.requireNonNull(name, "name");
@@ -34,6 +35,21 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
     Objects.requireNonNull(loss, "loss");
     Objects.requireNonNull(optimizer, "optimizer");
     Objects.requireNonNull(initialState, "initialState");
+    if (topology == null) {
+      topology = Topology.chain(inputShape, layers.size());
+    }
+  }
+
+  /** A sequential spec: the layers form a chain on {@code inputShape}. */
+  public ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss loss,
+      Optimizer optimizer, long seed, ModelState initialState) {
+    this(name, inputShape, layers, loss, optimizer, seed, initialState, null);
+  }
+
+  /** This spec wired by {@code t} (its input shape becomes the packed one). */
+  public ModelSpec withTopology(Topology t) {
+    return new ModelSpec(name, t.packedInputShape(), layers, loss, optimizer, seed,
+        initialState, t);
   }
 
   /**
@@ -58,6 +74,26 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
       Loss loss, Optimizer optimizer, long seed, List<NamedArray> parameters) {
     return withWeights(name, inputShape, layers, loss, optimizer, seed, parameters,
         initialVariables(inputShape, layers, seed));
+  }
+
+  /**
+   * Builds a wired (functional) spec whose initial state holds the given parameters and
+   * variables, zero optimizer slots and iteration 0.
+   *
+   * @throws IllegalArgumentException if the arrays do not match the layers
+   */
+  public static ModelSpec wired(String name, Topology topology, List<Layer> layers, Loss loss,
+      Optimizer optimizer, long seed, List<NamedArray> parameters, List<NamedArray> variables) {
+    compare("parameter", initialParameters(topology, layers, 0), parameters);
+    compare("variable", initialVariables(topology, layers, 0), variables);
+    List<NamedArray> slots = new ArrayList<>();
+    for (NamedArray p : parameters) {
+      for (String slot : optimizer.slotNames()) {
+        slots.add(new NamedArray(p.name() + "/" + slot, p.shape(), new float[p.values().length]));
+      }
+    }
+    return new ModelSpec(name, topology.packedInputShape(), layers, loss, optimizer, seed,
+        new ModelState(parameters, variables, slots, 0), topology);
   }
 
   /**
@@ -104,11 +140,29 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
 
   private static List<NamedArray> initialWeights(int[] inputShape, List<Layer> layers, long seed,
       boolean trainable) {
+    return initialWeights(Topology.chain(inputShape, layers.size()), layers, seed, trainable);
+  }
+
+  /** The initial trainable parameters of a wired model (see {@link #initialParameters}). */
+  public static List<NamedArray> initialParameters(Topology topology, List<Layer> layers,
+      long seed) {
+    return initialWeights(topology, layers, seed, true);
+  }
+
+  /** The initial non-trainable variables of a wired model. */
+  public static List<NamedArray> initialVariables(Topology topology, List<Layer> layers,
+      long seed) {
+    return initialWeights(topology, layers, seed, false);
+  }
+
+  private static List<NamedArray> initialWeights(Topology topology, List<Layer> layers,
+      long seed, boolean trainable) {
     SplittableRandom random = new SplittableRandom(seed);
     List<NamedArray> out = new ArrayList<>();
-    int[] shape = inputShape.clone();
-    for (Layer layer : layers) {
-      for (ParameterSpec p : layer.parameters(shape)) {
+    List<List<int[]>> inputs = topology.layerInputShapes(layers);
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      for (ParameterSpec p : layer.parameters(inputs.get(i))) {
         SplittableRandom stream = random.split();
         if (p.trainable() != trainable) {
           continue;
@@ -116,7 +170,6 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
         String full = layer.name() + "/" + p.name();
         out.add(new NamedArray(full, p.shape(), p.initializer().initialize(p.shape(), stream)));
       }
-      shape = layer.outputShape(shape);
     }
     return out;
   }
@@ -135,18 +188,19 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
     return inputShape.clone();
   }
 
-  /** Per-sample input shape of layer {@code i}. */
+  /** Per-sample input shape of layer {@code i} (its first input, at its first call). */
   public int[] inputShapeOf(int i) {
-    int[] shape = inputShape;
-    for (int k = 0; k < i; k++) {
-      shape = layers.get(k).outputShape(shape);
-    }
-    return shape;
+    return topology.layerInputShapes(layers).get(i).get(0);
   }
 
-  /** Per-sample output shape of layer {@code i}. */
+  /** Per-sample output shape of layer {@code i} (at its first call). */
   public int[] outputShapeOf(int i) {
-    return layers.get(i).outputShape(inputShapeOf(i));
+    return layers.get(i).outputShape(topology.layerInputShapes(layers).get(i));
+  }
+
+  /** Per-sample shape of the model's output. */
+  public int[] outputShape() {
+    return topology.valueShapes(layers).get(topology.output());
   }
 
   /** Values per sample of the input. */
@@ -156,12 +210,12 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
 
   /** Values per sample of the model's output. */
   public int outputSize() {
-    return Shapes.size(outputShapeOf(layers.size() - 1));
+    return Shapes.size(outputShape());
   }
 
   /** The parameter specs of layer {@code i}. */
   public List<ParameterSpec> parametersOf(int i) {
-    return layers.get(i).parameters(inputShapeOf(i));
+    return layers.get(i).parameters(topology.layerInputShapes(layers).get(i));
   }
 
   /** Full parameter names in state order: {@code <layer>/<param>}. */

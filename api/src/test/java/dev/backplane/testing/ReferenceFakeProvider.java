@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A reference CPU backend for tests that need real numbers but not the real CPU module: plain
- * Java Dense layers ({@link ReferenceExecutable}), serving as the reference. Its one device is
+ * A reference CPU backend for tests that need real numbers but not the real CPU module: the
+ * api's float64 interpreter ({@link dev.backplane.spi.InterpreterExecutable}) running the op set
+ * (ops outside it are refused), serving as the reference. Its one device is
  * {@code <id>:cpu:0}, READY. Public with a no-argument constructor (id {@code accelerate}), so
  * child probe processes can instantiate it.
  */
@@ -61,7 +62,12 @@ public class ReferenceFakeProvider implements BackendProvider {
   @Override
   public Backend open(BackendContext context) {
     opens.incrementAndGet();
-    return new SimpleBackend(id, devices(),
-        (spec, device) -> new ReferenceExecutable(spec, device, id));
+    return new SimpleBackend(id, devices(), (spec, device) -> {
+      dev.backplane.spi.InterpreterExecutable exe =
+          new dev.backplane.spi.InterpreterExecutable(spec, device);
+      dev.backplane.spi.OpSupport.require(id, exe.programs(),
+          new java.util.HashSet<>(dev.backplane.ops.OpSet.names()));
+      return exe;
+    });
   }
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * Keras-style output: the summary, the placement explanation, progress, the final metrics.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train the reference model (Dense(128, relu) -> "
+    description = "Train a model (default: the reference model Dense(128, relu) -> "
     + "Dense(1, sigmoid), Adam, binary_crossentropy) on the best available device.")
 final class TrainCommand implements Callable<Integer> {
   @Mixin
@@ -35,6 +35,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--task", defaultValue = "random",
       description = "random (the original question: random labels) or separable (learnable)")
   String task;
+
+  @Option(names = "--model", description = "reference (default), separable, residual (a"
+      + " functional model with a skip connection) or custom (a layer and a loss written with the"
+      + " public op builder)")
+  String modelName;
 
   @Option(names = "--verbose", defaultValue = "auto",
       description = "0 silent, 1 progress bar, 2 one line per epoch, auto (default)")
@@ -54,23 +59,24 @@ final class TrainCommand implements Callable<Integer> {
         out.println(backplane.debugEnvironment());
       }
       long seed = backplane.config().get(dev.backplane.config.CoreKeys.SEED);
-      ReferenceData data = ReferenceData.generate(t, seed);
-      try (Sequential model = ReferenceData.model()) {
+      String name = modelName != null ? modelName
+          : t == ReferenceData.Task.SEPARABLE ? "separable" : "reference";
+      TrainModels.Job job = TrainModels.create(name, seed);
+      try (Sequential model = job.model()) {
         out.println(model.summary());
-        model.compile(CompileOptions.builder().optimizer("adam").loss("binary_crossentropy")
-            .metrics("accuracy").backplane(backplane).build());
+        model.compile(job.options().backplane(backplane).build());
         out.println(model.placement().explain());
         long start = System.nanoTime();
-        History history = model.fit(data.x, data.y, FitOptions.builder().epochs(epochs)
+        History history = model.fit(job.x(), job.y(), FitOptions.builder().epochs(epochs)
             .batchSize(batchSize).verbose(verbosity).output(out).build());
         double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Double> result = model.evaluate(data.x, data.y);
+        Map<String, Double> result = model.evaluate(job.x(), job.y());
         if (history.deviceRuns().size() > 1 || history.stopReason().isPresent()) {
           printRuns(out, history);
         }
         out.printf(Locale.ROOT, "Trained %d epochs on %s in %.2f s; evaluate: loss %.4f -"
-            + " accuracy %.4f%n", history.epochs(), model.device(), seconds, result.get("loss"),
-            result.get("accuracy"));
+            + " %s %.4f%n", history.epochs(), model.device(), seconds, result.get("loss"),
+            job.metric(), result.get(job.metric()));
       }
     }
     return 0;
