@@ -109,11 +109,12 @@ public final class Sequential implements AutoCloseable {
   }
 
   /**
-   * The engine of a functional {@link Model}: named layers wired by a topology.
+   * The engine of a functional {@link Model}: named layers wired by a topology. Prefer
+   * {@link Model}; this form is for loaders that already hold a topology.
    *
    * @throws IllegalArgumentException naming the layer whose inputs do not fit
    */
-  Sequential(String name, List<Layer> namedLayers, Topology topology) {
+  public Sequential(String name, List<Layer> namedLayers, Topology topology) {
     this.name = Objects.requireNonNull(name, "name");
     this.inputShape = topology.packedInputShape();
     this.layers.addAll(namedLayers);
@@ -122,7 +123,7 @@ public final class Sequential implements AutoCloseable {
   }
 
   /** The wiring: the functional model's topology, or the chain of a Sequential model. */
-  Topology topology() {
+  public synchronized Topology topology() {
     return topology != null ? topology : Topology.chain(inputShape, layers.size());
   }
 
