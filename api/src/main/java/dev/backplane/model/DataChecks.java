@@ -124,7 +124,8 @@ final class DataChecks {
     checkFinite(y, what);
     boolean binary = loss.type() == Loss.Type.BINARY_CROSSENTROPY;
     boolean sparse = loss.sparseLabels();
-    if (!binary && !sparse) {
+    boolean categorical = loss.type() == Loss.Type.CATEGORICAL_CROSSENTROPY;
+    if (!binary && !sparse && !categorical) {
       return;
     }
     float[] d = y.data();
@@ -135,6 +136,11 @@ final class DataChecks {
       if (binary && (v < 0 || v > 1)) {
         throw new IllegalArgumentException(what + " has label " + v + " at row " + i / expected
             + "; binary_crossentropy needs labels in [0, 1]");
+      }
+      if (categorical && (v < 0 || v > 1)) {
+        throw new IllegalArgumentException(what + " has label " + v + " at row " + i / expected
+            + ", column " + i % expected + "; categorical_crossentropy needs one-hot or"
+            + " probability labels in [0, 1]");
       }
       if (sparse && (v < 0 || v >= outputs || v != Math.rint(v))) {
         throw new IllegalArgumentException(what + " has label " + v + " at row " + i / expected

@@ -62,6 +62,8 @@ public final class Sequential implements AutoCloseable {
   private int[] chainOutput;
   private final ReentrantReadWriteLock stepLock = new ReentrantReadWriteLock();
   private final AtomicBoolean fitting = new AtomicBoolean();
+  private final java.util.concurrent.locks.ReentrantLock evaluationLock =
+      new java.util.concurrent.locks.ReentrantLock();
 
   private List<NamedArray> pendingWeights;
   private CompileOptions options;
@@ -71,6 +73,8 @@ public final class Sequential implements AutoCloseable {
   private List<Metric> metrics;
   private List<String> metricKeys;
   private volatile Executable executable;
+  /** Set by {@link #close()} until the next compile. */
+  private volatile boolean closed;
   private volatile boolean stopRequested;
   private volatile PrintStream output = System.out;
 
@@ -266,17 +270,25 @@ public final class Sequential implements AutoCloseable {
     Placement chosen = bp.place(prefs, fallback);
     CompiledOn compiled = compileOn(bp, newSpec, chosen);
 
-    Executable old = executable;
-    this.options = opts;
-    this.backplane = bp;
-    this.spec = newSpec;
-    this.metrics = List.copyOf(resolved);
-    this.metricKeys = List.copyOf(keys);
-    this.placement = compiled.placement;
-    this.executable = compiled.executable;
-    this.pendingWeights = null;
-    if (old != null) {
-      old.close();
+    // In-flight predictions hold the read lock: the old executable is closed only after they
+    // finish, so no native memory is freed under a running kernel.
+    stepLock.writeLock().lock();
+    try {
+      Executable old = executable;
+      this.options = opts;
+      this.backplane = bp;
+      this.spec = newSpec;
+      this.metrics = List.copyOf(resolved);
+      this.metricKeys = List.copyOf(keys);
+      this.placement = compiled.placement;
+      this.executable = compiled.executable;
+      this.pendingWeights = null;
+      this.closed = false;
+      if (old != null) {
+        old.close();
+      }
+    } finally {
+      stepLock.writeLock().unlock();
     }
   }
 
@@ -370,6 +382,9 @@ public final class Sequential implements AutoCloseable {
 
   private Executable requireCompiled() {
     Executable e = executable;
+    if (e == null && closed) {
+      throw closedError();
+    }
     if (e == null) {
       throw new IllegalStateException("You must compile your model before training/testing. Use"
           + " `model.compile(optimizer, loss)`.");
@@ -465,22 +480,45 @@ public final class Sequential implements AutoCloseable {
     closer.start();
   }
 
+  private IllegalStateException closedError() {
+    return new IllegalStateException("model '" + name + "' is closed; compile it again to use"
+        + " it");
+  }
+
+  /** The executable, read under the step lock; fails cleanly once the model is closed. */
+  private Executable current() {
+    Executable e = executable;
+    if (e == null) {
+      throw closedError();
+    }
+    return e;
+  }
+
   /** One training step under the step lock. */
   double trainStep(Tensor x, Tensor y, float[] out) {
     stepLock.writeLock().lock();
     try {
-      return executable.trainStep(x, y, out);
+      return current().trainStep(x, y, out);
     } finally {
       stepLock.writeLock().unlock();
     }
   }
 
+  /**
+   * Evaluation only reads state: it takes the read lock, so predictions run beside it, and the
+   * evaluation lock, so evaluations (which share the executable's scratch) run one at a time.
+   */
   double evaluateStep(Tensor x, Tensor y, float[] out) {
-    stepLock.writeLock().lock();
+    stepLock.readLock().lock();
     try {
-      return executable.evaluateStep(x, y, out);
+      evaluationLock.lock();
+      try {
+        return current().evaluateStep(x, y, out);
+      } finally {
+        evaluationLock.unlock();
+      }
     } finally {
-      stepLock.writeLock().unlock();
+      stepLock.readLock().unlock();
     }
   }
 
@@ -525,7 +563,7 @@ public final class Sequential implements AutoCloseable {
    * @return outputs shaped {@code (n, outputShape...)}
    */
   public Tensor predict(Tensor x, int batchSize) {
-    Executable exe = requireCompiled();
+    requireCompiled();
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
     }
@@ -537,6 +575,8 @@ public final class Sequential implements AutoCloseable {
     float[] buffer = new float[Math.min(batchSize, Math.max(n, 1)) * outSize];
     stepLock.readLock().lock();
     try {
+      // Read under the lock: a failover or re-compile swaps the executable under the write lock.
+      Executable exe = current();
       for (int start = 0; start < n; start += batchSize) {
         int rows = Math.min(batchSize, n - start);
         exe.predict(x.rows(start, start + rows), buffer);
@@ -655,14 +695,23 @@ public final class Sequential implements AutoCloseable {
     return requireCompiled();
   }
 
-  /** Releases the compiled executable. The model can be compiled again. */
+  /**
+   * Releases the compiled executable once in-flight calls finish; later calls fail with
+   * {@code IllegalStateException: model '...' is closed}. The model can be compiled again.
+   */
   @Override
   public synchronized void close() {
-    Executable e = executable;
-    if (e != null) {
-      pendingWeights = e.snapshot().parameters();
-      executable = null;
-      e.close();
+    stepLock.writeLock().lock();
+    try {
+      Executable e = executable;
+      if (e != null) {
+        pendingWeights = e.snapshot().parameters();
+        executable = null;
+        closed = true;
+        e.close();
+      }
+    } finally {
+      stepLock.writeLock().unlock();
     }
   }
 

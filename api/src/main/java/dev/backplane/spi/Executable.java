@@ -6,9 +6,10 @@ import dev.backplane.tensor.Tensor;
 /**
  * A model compiled for one device: weights and optimizer state live on the device.
  *
- * <p>Threading: {@link #trainStep}, {@link #evaluateStep}, {@link #snapshot} and
- * {@link #restore} are called by one thread at a time; {@link #predict} may be called from many
- * threads at once, though never together with a train step (the caller guarantees this).
+ * <p>Threading: {@link #trainStep}, {@link #snapshot}, {@link #restore} and {@link #close} are
+ * called by one thread at a time, with no other call in flight; {@link #evaluateStep} is called by
+ * one thread at a time but may run beside {@link #predict} calls; {@link #predict} may be called
+ * from many threads at once (the api's model guarantees all this with its locks).
  *
  * <p>Shapes: {@code x} is {@code (n, inputs...)}; {@code y} is {@code (n, outputs)}, or
  * {@code (n, 1)} class indices for sparse losses; {@code outputs} receives {@code n × outputs}

@@ -133,6 +133,13 @@ class DataChecksTest {
     assertThatThrownBy(() -> DataChecks.checkLabels(classes, sparse, 3, 4, "validation y"))
         .hasMessage("validation y has label 1.5 at row 2; sparse_categorical_crossentropy needs"
             + " integer class indices in [0, 3)");
+    Loss cce = Loss.of("categorical_crossentropy");
+    Tensor negative = Tensor.wrap(new float[] {1, 0, 0, 0, 1.02f, -0.02f}, 2, 3);
+    assertThatThrownBy(() -> DataChecks.checkLabels(negative, cce, 3, 2, "y"))
+        .hasMessage("y has label 1.02 at row 1, column 1; categorical_crossentropy needs one-hot"
+            + " or probability labels in [0, 1]");
+    Tensor soft = Tensor.wrap(new float[] {0.2f, 0.8f, 0, 0, 0.5f, 0.5f}, 2, 3);
+    assertThatCode(() -> DataChecks.checkLabels(soft, cce, 3, 2, "y")).doesNotThrowAnyException();
     // other losses take any finite label
     Tensor any = Tensor.wrap(new float[] {-7, 1e30f, 0.5f, 3}, 2, 2);
     assertThatCode(() -> DataChecks.checkLabels(any, Loss.of("mse"), 2, 2, "y"))
