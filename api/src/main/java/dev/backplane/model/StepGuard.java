@@ -139,12 +139,18 @@ final class StepGuard implements AutoCloseable {
     try {
       Executable exe = model.executable();
       if (!guarded) {
+        // Nothing can take over from the reference: a step that overruns is waited for and
+        // undone, so no abandoned computation changes the state after the exception.
+        ModelState before = runner != null ? exe.snapshot() : null;
         try {
           return run(exe, x, y, out);
         } catch (StepRunner.TimedOut t) {
+          runner.awaitAbandoned();
+          exe.restore(before);
           throw new BackendException(exe.device(), Fault.timedOut(format(stepTimeout))
               .describeAt(exe.device().toString(), step, epoch) + "; " + exe.device()
-              + " is the reference CPU backend, so there is nothing to fall back to", null);
+              + " is the reference CPU backend, so there is nothing to fall back to; the step"
+              + " was undone", null);
         }
       }
       boolean audited = auditEvery > 0 && step % auditEvery == 0;

@@ -46,6 +46,7 @@ final class StepRunner implements AutoCloseable {
   private final Duration deadline;
   private final long deadlineNanos;
   private Worker worker;
+  private Thread abandoned;
 
   StepRunner(Duration deadline) {
     this.deadline = deadline;
@@ -107,7 +108,32 @@ final class StepRunner implements AutoCloseable {
   /** Leaves an overrunning step to its thread; a new worker, with a new buffer, serves later. */
   private void abandon(Worker w) {
     w.thread.interrupt();
+    abandoned = w.thread;
     worker = null;
+  }
+
+  /**
+   * Waits for the last abandoned step to end, so that the caller can restore the state from
+   * before it knowing nothing will change it again. Used where there is no other device to take
+   * over (the reference CPU backend).
+   */
+  void awaitAbandoned() {
+    Thread t = abandoned;
+    if (t == null) {
+      return;
+    }
+    boolean interrupted = false;
+    while (t.isAlive()) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    abandoned = null;
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
