@@ -21,6 +21,16 @@ final class Catalog {
           + " against central finite differences", Tolerances.GRADIENT, false,
           s -> OpChecks.gradient(s, op.gradient())));
     }
+    for (PrimitiveChecks.Case c : PrimitiveChecks.cases()) {
+      checks.add(new Check("op/" + c.name(), "forward of op " + c.op().doc().signature()
+          + " in a one-op custom layer against the float64 interpreter", Tolerances.FORWARD,
+          false, s -> PrimitiveChecks.forward(s, c)));
+      if (c.op().differentiable()) {
+        checks.add(new Check("op/" + c.name() + "/gradient", "gradient of op " + c.name()
+            + " (one SGD step) against central finite differences of the float64 interpreter",
+            Tolerances.GRADIENT, false, s -> PrimitiveChecks.gradient(s, c)));
+      }
+    }
     for (Map.Entry<String, dev.backplane.optimizer.Optimizer> e
         : OptimizerChecks.optimizers().entrySet()) {
       checks.add(new Check("optimizer/" + e.getKey(), e.getValue() + ": state after "

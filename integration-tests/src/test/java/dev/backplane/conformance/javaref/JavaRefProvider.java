@@ -7,26 +7,32 @@ import dev.backplane.UnsupportedFeatureException;
 import dev.backplane.model.Activation;
 import dev.backplane.model.ActivationLayer;
 import dev.backplane.model.Dense;
-import dev.backplane.model.Dropout;
-import dev.backplane.model.Flatten;
 import dev.backplane.model.Layer;
+import dev.backplane.model.Programs;
+import dev.backplane.ops.OpSet;
 import dev.backplane.spi.Backend;
 import dev.backplane.spi.BackendContext;
 import dev.backplane.spi.BackendProvider;
 import dev.backplane.spi.Executable;
 import dev.backplane.spi.ModelSpec;
+import dev.backplane.spi.OpSupport;
 import dev.backplane.spi.Probe;
+import dev.backplane.spi.Program;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * A small, plainly correct pure-Java backend for testing the kit, with optional injected
- * {@link Fault}s. Serves as a reference.
+ * A plainly correct pure-Java backend for testing the kit: the api's float64 reference
+ * interpreter ({@link dev.backplane.spi.InterpreterExecutable}) behind the SPI, with optional
+ * injected {@link Fault}s. Serves as a reference. It runs every layer, custom ones too, whose
+ * graph uses only ops it lists in {@link Backend#supportedOps()} (all of the op set, less those
+ * named in {@link #withoutOps}).
  */
 public class JavaRefProvider implements BackendProvider {
   private final String id;
   private final Set<Fault> faults;
+  private final Set<String> missingOps = new java.util.LinkedHashSet<>();
 
   /** A correct backend with id {@code java-ref}. */
   public JavaRefProvider() {
@@ -37,6 +43,12 @@ public class JavaRefProvider implements BackendProvider {
   public JavaRefProvider(String id, Fault... faults) {
     this.id = id;
     this.faults = faults.length == 0 ? EnumSet.noneOf(Fault.class) : EnumSet.of(faults[0], faults);
+  }
+
+  /** This provider, whose backends do not list these ops in {@code supportedOps()}. */
+  public JavaRefProvider withoutOps(String... ops) {
+    missingOps.addAll(List.of(ops));
+    return this;
   }
 
   @Override
@@ -73,10 +85,26 @@ public class JavaRefProvider implements BackendProvider {
       }
 
       @Override
+      public Set<String> supportedOps() {
+        Set<String> ops = new java.util.LinkedHashSet<>(OpSet.names());
+        ops.removeAll(missingOps);
+        return ops;
+      }
+
+      @Override
       public Executable compile(ModelSpec spec, Device device) {
         for (Layer l : spec.layers()) {
           checkSupported(l);
         }
+        Programs programs = spec.programs();
+        if (faults.contains(Fault.VAGUE_UNKNOWN_LAYER)) {
+          for (Program p : List.of(programs.train(), programs.evaluate(), programs.predict())) {
+            if (!OpSet.names().containsAll(p.opNames())) {
+              throw new IllegalStateException("unknown layer");
+            }
+          }
+        }
+        OpSupport.require(id, programs, supportedOps());
         if (faults.contains(Fault.LEAKS_THREADS)) {
           Thread t = new Thread(() -> {
             try {
@@ -97,15 +125,6 @@ public class JavaRefProvider implements BackendProvider {
   }
 
   private void checkSupported(Layer l) {
-    boolean known = l instanceof Dense || l instanceof ActivationLayer || l instanceof Dropout
-        || l instanceof Flatten;
-    if (!known) {
-      if (faults.contains(Fault.VAGUE_UNKNOWN_LAYER)) {
-        throw new IllegalStateException("unknown layer");
-      }
-      throw new UnsupportedFeatureException(id, "layer '" + l.name() + "' (" + l.kerasClass()
-          + ")");
-    }
     Activation a = l instanceof Dense d ? d.activation()
         : l instanceof ActivationLayer al ? al.activation() : null;
     if (a == Activation.GELU && faults.contains(Fault.UNSUPPORTED_GELU)) {
