@@ -42,6 +42,8 @@ import java.util.stream.Collectors;
  */
 public final class Backplane implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger("dev.backplane");
+  private final java.util.concurrent.atomic.AtomicBoolean deviceOverrideLogged =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private static volatile Backplane global;
 
   private final BackplaneConfig config;
@@ -299,6 +301,10 @@ public final class Backplane implements AutoCloseable {
   /** The preference list from the configuration. */
   public List<String> configuredPreferences() {
     if (config.isSet(CoreKeys.DEVICE)) {
+      if (config.isSet(CoreKeys.BACKEND) && !deviceOverrideLogged.getAndSet(true)) {
+        LOG.info("backplane.device=" + config.get(CoreKeys.DEVICE) + " overrides backplane.backend="
+            + String.join(",", config.get(CoreKeys.BACKEND)) + "; unset one of them");
+      }
       return List.of(config.get(CoreKeys.DEVICE));
     }
     List<String> backends = config.get(CoreKeys.BACKEND);

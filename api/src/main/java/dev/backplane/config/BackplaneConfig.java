@@ -237,6 +237,11 @@ public final class BackplaneConfig {
     }
 
     private static void readFile(Path path, Map<String, Raw> into, List<String> problems) {
+      if (Files.isDirectory(path)) {
+        problems.add("Config file " + path + " (from backplane.config) is a directory; name a"
+            + " properties file such as " + path.resolve("backplane.properties"));
+        return;
+      }
       if (!Files.isRegularFile(path)) {
         problems.add("Config file " + path + " (from backplane.config) does not exist;"
             + " fix the path or unset backplane.config");
@@ -264,7 +269,12 @@ public final class BackplaneConfig {
       }
     }
 
-    /** A strict properties reader: every non-comment line must be {@code key=value}. */
+    /**
+     * A strict properties reader: every non-comment line must be {@code key=value} or
+     * {@code key: value}, trimmed; {@code #} and {@code !} start comments. Unlike
+     * {@link java.util.Properties} there are no escapes and no line continuations: a line ending
+     * in a backslash is an error, so a value is never silently joined with the next line.
+     */
     static void parse(String text, String source, Map<String, Raw> into, List<String> problems) {
       String[] lines = text.split("\r?\n", -1);
       for (int i = 0; i < lines.length; i++) {
@@ -283,6 +293,11 @@ public final class BackplaneConfig {
         }
         String key = line.substring(0, sep).strip();
         String value = line.substring(sep + 1).strip();
+        if (value.endsWith("\\")) {
+          problems.add("Line continuation in " + where + ": '" + line + "'. This format has no"
+              + " escapes or continuations; put the whole value on one line");
+          continue;
+        }
         if (!key.startsWith(PREFIX)) {
           problems.add("Unknown key " + key + " (from " + where
               + "). Keys start with 'backplane.'");

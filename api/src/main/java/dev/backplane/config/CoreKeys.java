@@ -9,17 +9,17 @@ public final class CoreKeys {
 
   /** Ordered backend preference, e.g. {@code metal,tf-java,accelerate}. */
   public static final ConfigKey<List<String>> BACKEND = ConfigKey.of("backplane.backend",
-      "ordered backend or device preference", "comma-separated backend ids or device names",
-      null, Values::list);
+      "ordered backend or device preference", "comma-separated backend ids or device names"
+          + " (case-insensitive)", null, Values::idList);
 
   /** One device to use, full or short form: {@code accelerate:cpu:0}, {@code cpu}, {@code gpu}. */
   public static final ConfigKey<String> DEVICE = ConfigKey.of("backplane.device",
-      "the device to run on", "a device name backend:type:index or a short form (cpu, gpu, a backend id)",
-      null, s -> {
+      "the device to run on", "a device name backend:type:index or a short form (cpu, gpu, a"
+          + " backend id), case-insensitive", null, s -> {
         if (s.isBlank()) {
           throw new IllegalArgumentException("expected a device name");
         }
-        return s.trim();
+        return s.trim().toLowerCase(java.util.Locale.ROOT);
       });
 
   /** What to do when no preferred device is usable. */
@@ -39,8 +39,8 @@ public final class CoreKeys {
 
   /** How long a backend's probe may take before it is rejected as timed out. */
   public static final ConfigKey<Duration> PROBE_TIMEOUT = ConfigKey.of("backplane.probe.timeout",
-      "deadline for probing a backend", "a duration such as 500ms, 3s, 2m", "5s",
-      Values::duration);
+      "deadline for probing a backend", "a duration from 1ms to 720h, such as 500ms, 3s, 2m",
+      "5s", Values::positiveDuration);
 
   /** Whether probes (and canaries) run in this JVM or in a child JVM. */
   public static final ConfigKey<String> PROBE_ISOLATION = ConfigKey.of(

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 /** Parsers for configuration values: durations, integers, lists, choices. */
 public final class Values {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+  /** The longest duration any key takes: 30 days, far beyond any step or probe. */
+  public static final Duration MAX_DURATION = Duration.ofDays(30);
 
   private Values() {}
 
@@ -23,18 +25,49 @@ public final class Values {
     if (!m.matches()) {
       throw new IllegalArgumentException("expected a duration such as 500ms, 3s or 2m");
     }
-    long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "ms" : m.group(2);
-    switch (unit) {
-      case "s":
-        return Duration.ofSeconds(n);
-      case "m":
-        return Duration.ofMinutes(n);
-      case "h":
-        return Duration.ofHours(n);
-      default:
-        return Duration.ofMillis(n);
+    Duration d;
+    try {
+      long n = Long.parseLong(m.group(1));
+      switch (unit) {
+        case "s":
+          d = Duration.ofSeconds(n);
+          break;
+        case "m":
+          d = Duration.ofMinutes(n);
+          break;
+        case "h":
+          d = Duration.ofHours(n);
+          break;
+        default:
+          d = Duration.ofMillis(n);
+      }
+    } catch (ArithmeticException | NumberFormatException e) {
+      d = null;
     }
+    if (d == null || d.compareTo(MAX_DURATION) > 0) {
+      throw new IllegalArgumentException("expected a duration from 0ms to 720h (30 days)");
+    }
+    return d;
+  }
+
+  /** Parses a duration of at least 1 ms (a zero deadline would reject everything). */
+  public static Duration positiveDuration(String text) {
+    Duration d = duration(text);
+    if (d.isZero()) {
+      throw new IllegalArgumentException("expected a duration from 1ms to 720h (30 days); 0"
+          + " would time out every call");
+    }
+    return d;
+  }
+
+  /** A comma-separated list of ids, trimmed and lower-cased (ids are case-insensitive). */
+  public static List<String> idList(String text) {
+    List<String> out = new ArrayList<>();
+    for (String item : list(text)) {
+      out.add(item.toLowerCase(Locale.ROOT));
+    }
+    return List.copyOf(out);
   }
 
   /** Parses an integer in {@code [min, max]}. */

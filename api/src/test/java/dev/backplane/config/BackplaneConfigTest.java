@@ -115,4 +115,48 @@ class BackplaneConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("Invalid backplane.threads configuration (from program)");
   }
+
+  @Test
+  void overflowingAndZeroDurationsAreConfigErrorsWithTheRange() {
+    BackplaneConfig huge = isolated(new Properties(), Map.of()).set("backplane.step.timeout",
+        "999999999h").build();
+    assertThatThrownBy(() -> huge.validate(CoreKeys.all())).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("backplane.step.timeout").hasMessageContaining("0ms to 720h");
+    BackplaneConfig digits = isolated(new Properties(), Map.of()).set("backplane.step.timeout",
+        "99999999999999999999999s").build();
+    assertThatThrownBy(() -> digits.validate(CoreKeys.all())).isInstanceOf(ConfigException.class);
+    BackplaneConfig zero = isolated(new Properties(), Map.of()).set("backplane.probe.timeout",
+        "0").build();
+    assertThatThrownBy(() -> zero.validate(CoreKeys.all())).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("backplane.probe.timeout").hasMessageContaining("1ms to 720h");
+  }
+
+  @Test
+  void aConfigDirectoryIsNamedAsADirectory() {
+    Properties sys = new Properties();
+    sys.setProperty("backplane.config", dir.toString());
+    BackplaneConfig cfg = isolated(sys, Map.of()).build();
+    assertThatThrownBy(() -> cfg.validate(CoreKeys.all())).hasMessageContaining("is a directory")
+        .hasMessageNotContaining("does not exist");
+  }
+
+  @Test
+  void backendIdsAndDevicesAreTrimmedAndCaseInsensitive() {
+    BackplaneConfig cfg = isolated(new Properties(), Map.of())
+        .set("backplane.backend", " TF-Java , Accelerate ").set("backplane.device", " CPU ")
+        .build();
+    assertThat(cfg.get(CoreKeys.BACKEND)).containsExactly("tf-java", "accelerate");
+    assertThat(cfg.get(CoreKeys.DEVICE)).isEqualTo("cpu");
+  }
+
+  @Test
+  void aLineContinuationIsAnErrorNotASilentJoin() throws Exception {
+    Path file = dir.resolve("bp.properties");
+    Files.writeString(file, "backplane.backend=tf-java,\\\n  accelerate\n");
+    Properties sys = new Properties();
+    sys.setProperty("backplane.config", file.toString());
+    BackplaneConfig cfg = isolated(sys, Map.of()).build();
+    assertThatThrownBy(() -> cfg.validate(CoreKeys.all()))
+        .hasMessageContaining("Line continuation").hasMessageContaining("line 1");
+  }
 }
