@@ -95,6 +95,14 @@ public final class OpSet {
   static final Op GATHER = new IndexOps.Gather();
   static final Op SEGMENT_SUM = new IndexOps.SegmentSum();
   static final Op ONE_HOT = new IndexOps.OneHot();
+  static final Op BROADCAST_TO = new ShapeOps.BroadcastTo();
+  static final Op CONV = new ConvOps.Conv();
+  static final Op CONV_INPUT_GRAD = new ConvOps.ConvInputGrad();
+  static final Op CONV_KERNEL_GRAD = new ConvOps.ConvKernelGrad();
+  static final Op MAX_POOL = new PoolOps.Pool(true);
+  static final Op MAX_POOL_GRAD = new PoolOps.MaxPoolGrad();
+  static final Op AVG_POOL = new PoolOps.Pool(false);
+  static final Op AVG_POOL_GRAD = new PoolOps.AvgPoolGrad();
 
   private static final Map<String, Op> BY_NAME;
 
@@ -104,7 +112,9 @@ public final class OpSet {
         EXP, EXPM1, LOG, LOG1P, TANH, SIGMOID, ERF, ABS, SIGN, RELU, ADD, SUB, MUL, DIV, MAXIMUM,
         MINIMUM, POW, GREATER, GREATER_EQUAL, LESS, LESS_EQUAL, EQUAL, WHERE, CLIP, CAST,
         STOP_GRADIENT, SOFTMAX, LOG_SOFTMAX, SUM, MEAN, MAX, MATMUL, RESHAPE, TRANSPOSE,
-        BROADCAST_LIKE, SLICE, PAD, CONCAT, NUMEL, GATHER, SEGMENT_SUM, ONE_HOT}) {
+        BROADCAST_LIKE, BROADCAST_TO, SLICE, PAD, CONCAT, NUMEL, GATHER, SEGMENT_SUM, ONE_HOT,
+        CONV, CONV_INPUT_GRAD, CONV_KERNEL_GRAD, MAX_POOL, MAX_POOL_GRAD, AVG_POOL,
+        AVG_POOL_GRAD}) {
       map.put(op.name(), op);
     }
     BY_NAME = Collections.unmodifiableMap(map);

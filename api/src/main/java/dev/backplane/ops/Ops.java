@@ -371,4 +371,97 @@ public final class Ops {
   public Node oneHot(Node indices, int depth) {
     return op(OpSet.ONE_HOT, Attrs.of("depth", depth), indices);
   }
+
+  // ------------------------------------------------------------------ convolution, pooling
+
+  /** {@code x} broadcast to {@code shape}; -1 keeps x's dimension (the batch). */
+  public Node broadcastTo(Node x, int... shape) {
+    return op(OpSet.BROADCAST_TO, Attrs.of("shape", shape.clone()), x);
+  }
+
+  /**
+   * N-d convolution, channels last: x {@code (N, S..., Cin)}, kernel {@code (K...,
+   * Cin/groups, Cout)}.
+   *
+   * @param pads (before, after) per spatial axis; see {@link #samePads}
+   */
+  public Node conv(Node x, Node kernel, int[] strides, int[] pads, int[] dilations, int groups) {
+    return conv(x, kernel, convAttrs(strides, pads, dilations, groups));
+  }
+
+  Node conv(Node x, Node kernel, Attrs geometry) {
+    return op(OpSet.CONV, geometry(geometry, null, null), x, kernel);
+  }
+
+  /** conv's gradient for x, shaped like {@code x}: also a transposed convolution's forward. */
+  public Node convInputGrad(Node dy, Node kernel, Node x, Attrs geometry) {
+    int[] s = x.shape();
+    return op(OpSet.CONV_INPUT_GRAD, geometry(geometry, "input_shape",
+        Arrays.copyOfRange(s, 1, s.length)), dy, kernel);
+  }
+
+  /**
+   * A transposed convolution's forward: {@code conv_input_grad} for an output of per-sample shape
+   * {@code outputShape}.
+   */
+  public Node convTranspose(Node x, Node kernel, int[] outputShape, int[] strides, int[] pads,
+      int[] dilations, int groups) {
+    return op(OpSet.CONV_INPUT_GRAD, geometry(convAttrs(strides, pads, dilations, groups),
+        "input_shape", outputShape), x, kernel);
+  }
+
+  /** conv's gradient for the kernel. */
+  public Node convKernelGrad(Node x, Node dy, int[] kernelShape, Attrs geometry) {
+    return op(OpSet.CONV_KERNEL_GRAD, geometry(geometry, "kernel_shape", kernelShape), x, dy);
+  }
+
+  /** Max pooling, channels last; padded cells are ignored. */
+  public Node maxPool(Node x, int[] window, int[] strides, int[] pads) {
+    return op(OpSet.MAX_POOL, poolAttrs(window, strides, pads), x);
+  }
+
+  /** Average pooling, channels last; padded cells are left out of the divisor. */
+  public Node avgPool(Node x, int[] window, int[] strides, int[] pads) {
+    return op(OpSet.AVG_POOL, poolAttrs(window, strides, pads), x);
+  }
+
+  Node maxPoolGrad(Node x, Node dy, Attrs attrs) {
+    return op(OpSet.MAX_POOL_GRAD, attrs, x, dy);
+  }
+
+  Node avgPoolGrad(Node dy, Node like, Attrs attrs) {
+    return op(OpSet.AVG_POOL_GRAD, attrs, dy, like);
+  }
+
+  /** TF's {@code same} padding for these sizes (the extra cell after), as (before, after) pairs. */
+  public static int[] samePads(int[] spatial, int[] window, int[] strides, int[] dilations) {
+    return ConvGeometry.samePads(spatial, window, strides, dilations);
+  }
+
+  private static Attrs convAttrs(int[] strides, int[] pads, int[] dilations, int groups) {
+    return Attrs.of("strides", strides.clone(), "pads", pads.clone(), "dilations",
+        dilations.clone(), "groups", groups);
+  }
+
+  private static Attrs poolAttrs(int[] window, int[] strides, int[] pads) {
+    return Attrs.of("window", window.clone(), "strides", strides.clone(), "pads", pads.clone());
+  }
+
+  /** The geometry attributes of a conv node, plus one shape attribute. */
+  private static Attrs geometry(Attrs from, String shapeName, int[] shape) {
+    Object[] kv = shapeName == null ? new Object[8] : new Object[10];
+    kv[0] = "strides";
+    kv[1] = from.ints("strides");
+    kv[2] = "pads";
+    kv[3] = from.ints("pads");
+    kv[4] = "dilations";
+    kv[5] = from.ints("dilations");
+    kv[6] = "groups";
+    kv[7] = from.i("groups");
+    if (shapeName != null) {
+      kv[8] = shapeName;
+      kv[9] = shape.clone();
+    }
+    return Attrs.of(kv);
+  }
 }

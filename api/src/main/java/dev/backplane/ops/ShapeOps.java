@@ -466,4 +466,49 @@ final class ShapeOps {
       return Arrays.asList((Node) null);
     }
   }
+
+  /** {@code broadcast_to(x; shape)}: -1 in shape keeps x's (batch) dimension. */
+  static final class BroadcastTo extends Op {
+    BroadcastTo() {
+      super("broadcast_to");
+    }
+
+    @Override
+    public OpDoc doc() {
+      return new OpDoc("shape", "broadcast_to(x; shape)", "x broadcast (numpy rules) to shape;"
+          + " a -1 keeps x's dimension there (the batch)", "dy summed over the broadcast axes");
+    }
+
+    private static int[] target(int[] x, int[] shape) {
+      int[] out = shape.clone();
+      int off = out.length - x.length;
+      for (int i = 0; i < out.length; i++) {
+        if (out[i] == -1) {
+          out[i] = i - off >= 0 ? x[i - off] : 1;
+        }
+      }
+      return out;
+    }
+
+    @Override
+    protected Spec infer(List<Node> in, Attrs attrs, String layer) {
+      Node x = in.get(0);
+      int[] out = target(x.rawShape(), attrs.ints("shape"));
+      int[] b = Dims.broadcast(x.rawShape(), out);
+      if (b == null || !Arrays.equals(b, out)) {
+        throw fail(layer, x + " does not broadcast to " + Dims.text(out));
+      }
+      return new Spec(out, x.dtype());
+    }
+
+    @Override
+    public RefTensor evaluate(List<RefTensor> in, Attrs attrs) {
+      return Kernels.broadcast(in.get(0), target(in.get(0).shape(), attrs.ints("shape")));
+    }
+
+    @Override
+    public List<Node> gradient(Ops o, Node node, Node dy) {
+      return List.of(o.sumTo(dy, node.input(0)));
+    }
+  }
 }

@@ -72,6 +72,30 @@ class OpGradientTest {
         o.cast(o.constant(new float[] {4, 0, 4, 2}, 4), DType.INT32)), false));
     c.add(new Case("segment_sum", List.of(new int[] {4, 3}), (o, in) -> o.segmentSum(in.get(0),
         o.cast(o.constant(new float[] {1, 0, 1, 2}, 4), DType.INT32), 3), false));
+    c.add(new Case("broadcast_to", List.of(new int[] {3, 1}), (o, in) -> o.broadcastTo(in.get(0),
+        2, 3, 4), false));
+    int[] img = {2, 5, 4, 3};
+    int[] same = Ops.samePads(new int[] {5, 4}, new int[] {3, 2}, new int[] {2, 1},
+        new int[] {1, 1});
+    c.add(new Case("conv", List.of(img, new int[] {3, 2, 3, 4}), (o, in) -> o.conv(in.get(0),
+        in.get(1), new int[] {2, 1}, same, new int[] {1, 1}, 1), false));
+    c.add(new Case("conv/dilated-grouped", List.of(new int[] {1, 7, 4}, new int[] {2, 2, 6}),
+        (o, in) -> o.conv(in.get(0), in.get(1), new int[] {1}, new int[] {1, 0}, new int[] {2},
+            2), false));
+    Attrs geo = Attrs.of("strides", new int[] {2, 1}, "pads", same, "dilations",
+        new int[] {1, 1}, "groups", 1);
+    c.add(new Case("conv_input_grad", List.of(new int[] {2, 3, 4, 4}, new int[] {3, 2, 3, 4}),
+        (o, in) -> o.convInputGrad(in.get(0), in.get(1), o.variable("like", img), geo), false));
+    c.add(new Case("conv_kernel_grad", List.of(img, new int[] {2, 3, 4, 4}),
+        (o, in) -> o.convKernelGrad(in.get(0), in.get(1), new int[] {3, 2, 3, 4}, geo), false));
+    c.add(new Case("max_pool", List.of(img), (o, in) -> o.maxPool(in.get(0), new int[] {2, 2},
+        new int[] {2, 2}, Ops.samePads(new int[] {5, 4}, new int[] {2, 2}, new int[] {2, 2},
+            new int[] {1, 1})), false));
+    c.add(new Case("avg_pool", List.of(img), (o, in) -> o.avgPool(in.get(0), new int[] {3, 2},
+        new int[] {1, 2}, new int[] {1, 1, 0, 0}), false));
+    c.add(new Case("avg_pool_grad", List.of(new int[] {2, 5, 2, 3}), (o, in) -> o.avgPoolGrad(
+        in.get(0), o.variable("like", img), Attrs.of("window", new int[] {3, 2}, "strides",
+            new int[] {1, 2}, "pads", new int[] {1, 1, 0, 0})), false));
     c.add(new Case("cast", List.of(s), (o, in) -> o.mul(in.get(0),
         o.cast(o.cast(in.get(0), DType.INT32), DType.FLOAT32)), false));
     return c;
@@ -114,6 +138,10 @@ class OpGradientTest {
       values.put("v" + i, new RefTensor(shape, d));
     }
     Node y = c.build().apply(o, vars);
+    for (Node n : g.nodesOf("variable")) {
+      values.putIfAbsent(n.attrs().s("name"), new RefTensor(n.shape(),
+          new double[(int) Dims.size(n.shape())]));
+    }
     double[] w = new double[(int) Dims.size(y.shape())];
     for (int k = 0; k < w.length; k++) {
       w[k] = random.nextDouble(-1, 1);

@@ -127,7 +127,7 @@ class PredictCommandTest {
     assertThat(run("--keras", conv.toString(), "--input", input().toString())).isEqualTo(2);
     assertThat(err.toString()).isEqualTo("error: " + conv + ": layer 'conv2d' (Conv2D): Keras"
         + " layer class 'Conv2D' is not supported; Backplane imports InputLayer, Dense, Dropout,"
-        + " Activation, Flatten, ReLU, LeakyReLU, ELU, Softmax\n");
+        + " Activation, Flatten, ReLU, LeakyReLU, ELU, Softmax, Add, Subtract, Multiply, Average, Concatenate\n");
 
     Path ints = dir.resolve("ints.npy");
     byte[] header = "{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }\n".getBytes();

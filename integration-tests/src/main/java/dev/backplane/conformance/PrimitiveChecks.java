@@ -183,6 +183,7 @@ final class PrimitiveChecks {
         (o, x, xw, bv, c) -> o.oneHot(o.reshape(o.cast(xw, DType.INT32), -1), 4));
     put(byName, "random_uniform", IN4, uni(-1, 1), null, null,
         (o, x, xw, bv, c) -> o.randomUniform(xw, c.iteration(), c.seed(), c.salt()));
+    convolutionAndPooling(byName);
     List<Case> out = new ArrayList<>();
     for (Op op : OpSet.all()) {
       if (op.doc().family().equals("source")) {
@@ -196,6 +197,60 @@ final class PrimitiveChecks {
       out.add(c);
     }
     return out;
+  }
+
+  private static dev.backplane.ops.Attrs geometry(int[] strides, int[] pads) {
+    return dev.backplane.ops.Attrs.of("strides", strides, "pads", pads, "dilations",
+        new int[] {1, 1}, "groups", 1);
+  }
+
+  /** Probes of broadcast_to, the convolution ops and the pooling ops. */
+  private static void convolutionAndPooling(Map<String, Case> byName) {
+    put(byName, "broadcast_to", IN3, uni(-1, 1), null, null, (o, x, xw, bv, c) ->
+        o.reshape(o.broadcastTo(o.reshape(xw, -1, 1, 3), -1, 2, 3), -1, 6));
+    int[] img = {5, 4, 2};
+    int[] strides = {2, 1};
+    int[] same = Ops.samePads(new int[] {5, 4}, new int[] {3, 2}, strides, new int[] {1, 1});
+    int[] kernel = {3, 2, 2, 3};
+    put(byName, "conv", img, uni(-1, 1), kernel, uni(-1, 1), (o, x, xw, bv, c) ->
+        o.reshape(o.conv(xw, bv, strides, same, new int[] {1, 1}, 1), -1, 36));
+    put(byName, "conv_input_grad", new int[] {3, 4, 3}, uni(-1, 1), kernel, uni(-1, 1),
+        (o, x, xw, bv, c) -> o.reshape(o.convTranspose(xw, bv, img, strides, same,
+            new int[] {1, 1}, 1), -1, 40));
+    float[] fixedKernel = new float[36];
+    for (int i = 0; i < fixedKernel.length; i++) {
+      fixedKernel[i] = (float) (((i * 7) % 11) / 11.0 - 0.5);
+    }
+    put(byName, "conv_kernel_grad", img, uni(-1, 1), new int[] {3, 4, 3}, uni(-1, 1),
+        (o, x, xw, bv, c) -> {
+          Node dy = o.mul(o.conv(xw, o.constant(fixedKernel, kernel), strides, same,
+              new int[] {1, 1}, 1), bv);
+          Node grad = o.convKernelGrad(xw, dy, kernel, geometry(strides, same));
+          return o.broadcastLike(o.reshape(grad, 1, 36), o.reshape(dy, -1, 36));
+        });
+    put(byName, "max_pool", new int[] {4, 4, 2}, uni(-1, 1), null, null, (o, x, xw, bv, c) ->
+        o.reshape(o.maxPool(xw, new int[] {2, 2}, new int[] {2, 2}, new int[4]), -1, 8));
+    put(byName, "max_pool_grad", new int[] {4, 4, 2}, uni(-1, 1), new int[] {2, 2, 2},
+        uni(-1, 1), (o, x, xw, bv, c) -> {
+          dev.backplane.ops.Attrs a = dev.backplane.ops.Attrs.of("window", new int[] {2, 2},
+              "strides", new int[] {2, 2}, "pads", new int[4]);
+          Node dy = o.mul(o.maxPool(xw, new int[] {2, 2}, new int[] {2, 2}, new int[4]), bv);
+          return o.reshape(o.graph().add(OpSet.get("max_pool_grad"), List.of(xw, dy), a), -1,
+              32);
+        });
+    int[] window = {3, 2};
+    int[] poolStrides = {1, 2};
+    int[] pads = {1, 1, 0, 0};
+    put(byName, "avg_pool", img, uni(-1, 1), null, null, (o, x, xw, bv, c) ->
+        o.reshape(o.avgPool(xw, window, poolStrides, pads), -1, 20));
+    put(byName, "avg_pool_grad", new int[] {5, 2, 2}, uni(-1, 1), null, null,
+        (o, x, xw, bv, c) -> {
+          dev.backplane.ops.Attrs a = dev.backplane.ops.Attrs.of("window", window, "strides",
+              poolStrides, "pads", pads);
+          Node like = o.reshape(o.concat(List.of(xw, xw), -1), -1, 5, 4, 2);
+          return o.reshape(o.graph().add(OpSet.get("avg_pool_grad"), List.of(xw, like), a), -1,
+              40);
+        });
   }
 
   private interface Unary {

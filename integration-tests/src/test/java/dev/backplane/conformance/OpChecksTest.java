@@ -27,7 +27,7 @@ class OpChecksTest {
   void aCorrectBackendPassesEveryOpCheck() {
     ConformanceReport report = Conformance.of(new JavaRefProvider("ops"))
         .reference(new JavaRefProvider()).only("op").run();
-    assertThat(report.results()).hasSize(47 + 37);
+    assertThat(report.results()).hasSize(55 + 44);
     for (CheckResult r : report.results()) {
       assertThat(r.status()).as("%s", r).isEqualTo(Status.PASS);
       assertThat(r.maxDeviation()).as("%s", r).isNotNull();

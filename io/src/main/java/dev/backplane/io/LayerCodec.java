@@ -2,26 +2,34 @@ package dev.backplane.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.backplane.model.Activation;
 import dev.backplane.model.ActivationLayer;
+import dev.backplane.model.Concatenate;
 import dev.backplane.model.Dense;
 import dev.backplane.model.Dropout;
 import dev.backplane.model.Flatten;
 import dev.backplane.model.Initializer;
 import dev.backplane.model.Layer;
+import dev.backplane.model.Merge;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Layers to and from Backplane's model JSON: {@code {"class_name": "Dense", "config": {...}}}
  * with Keras's field names. The class name is looked up in a closed list (Dense, Dropout,
- * Activation, Flatten) and mapped to the api's records; nothing named in a file is ever
+ * Activation, Flatten, Add, Subtract, Multiply, Average, Concatenate) and mapped to the api's
+ * records, or else in {@link LayerRegistry} for custom layers; nothing named in a file is ever
  * instantiated by reflection. Unknown fields are errors, so no option is silently dropped.
  */
 final class LayerCodec {
-  /** The layer classes this format knows, as written in files. */
-  static final List<String> CLASSES = List.of("Dense", "Dropout", "Activation", "Flatten");
+  /** The built-in layer classes this format knows, as written in files. */
+  static final List<String> CLASSES = List.of("Dense", "Dropout", "Activation", "Flatten",
+      "Add", "Subtract", "Multiply", "Average", "Concatenate");
 
   private LayerCodec() {}
 
@@ -42,11 +50,42 @@ final class LayerCodec {
       config.put("rate", d.rate());
     } else if (layer instanceof ActivationLayer a) {
       config.put("activation", a.activation().kerasName());
-    } else if (!(layer instanceof Flatten)) {
-      throw new IllegalArgumentException("Cannot save layer '" + layer.name() + "' ("
-          + layer.kerasClass() + "): the model file format stores " + CLASSES + " only");
+    } else if (layer instanceof Concatenate c) {
+      config.put("axis", c.axis());
+    } else if (!(layer instanceof Flatten) && !(layer instanceof Merge)) {
+      return encodeCustom(layer, node, config);
     }
     node.put("class_name", classOf(layer));
+    node.set("config", config);
+    return node;
+  }
+
+  private static ObjectNode encodeCustom(Layer layer, ObjectNode node, ObjectNode config) {
+    String cls = layer.kerasClass();
+    LayerRegistry.Entry entry = cls == null ? null : LayerRegistry.lookup(cls);
+    if (entry == null || CLASSES.contains(cls)) {
+      throw new IllegalArgumentException("Cannot save layer '" + layer.name() + "' (" + cls
+          + "): it is not a built-in layer (" + CLASSES + ") and its class is not registered;"
+          + " " + LayerRegistry.howTo(cls));
+    }
+    Map<String, ?> options = entry.encoder().encode(layer);
+    if (options == null) {
+      options = Map.of();
+    }
+    if (options.containsKey("name")) {
+      throw new IllegalArgumentException("The encoder of layer class '" + cls + "' returned the"
+          + " reserved key 'name'; the layer's name is saved for it");
+    }
+    JsonNode tree;
+    try {
+      tree = SafeJson.mapper().valueToTree(options);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("The encoder of layer class '" + cls + "' returned a"
+          + " config that is not JSON-able (use strings, numbers, booleans, lists and maps): "
+          + e.getMessage(), e);
+    }
+    config.setAll((ObjectNode) tree);
+    node.put("class_name", cls);
     node.set("config", config);
     return node;
   }
@@ -86,13 +125,48 @@ final class LayerCodec {
         case "Flatten":
           config.allowOnly(Set.of("name"));
           return new Flatten(name);
+        case "Add", "Subtract", "Multiply", "Average":
+          config.allowOnly(Set.of("name"));
+          return new Merge(Merge.Kind.valueOf(cls.toUpperCase(Locale.ROOT)), name);
+        case "Concatenate":
+          config.allowOnly(Set.of("name", "axis"));
+          return new Concatenate((int) config.integer("axis", -64, 64), name);
         default:
-          throw entry.error("unknown layer class '" + cls + "' for layer '" + name
-              + "'; this format knows " + CLASSES);
+          return decodeCustom(entry, cls, name, config);
       }
     } catch (IllegalArgumentException e) {
       throw config.error(e.getMessage());
     }
+  }
+
+  private static final TypeReference<LinkedHashMap<String, Object>> MAP =
+      new TypeReference<>() {};
+
+  private static Layer decodeCustom(JsonFields entry, String cls, String name,
+      JsonFields config) {
+    LayerRegistry.Entry registered = LayerRegistry.lookup(cls);
+    if (registered == null) {
+      throw entry.error("unknown layer class '" + cls + "' for layer '" + name + "': it is"
+          + " neither built in nor registered; " + LayerRegistry.howTo(cls));
+    }
+    Map<String, Object> options = SafeJson.mapper().convertValue(config.node(), MAP);
+    options.remove("name");
+    Layer layer;
+    try {
+      layer = registered.decoder().decode(name, options);
+    } catch (RuntimeException e) {
+      throw new ModelFileException(config.file(), config.where() + ": the registered decoder"
+          + " of layer class '" + cls + "' rejected the config " + JsonFields.describe(
+              config.node()) + ": " + e, e);
+    }
+    if (layer == null) {
+      throw config.error("the registered decoder of layer class '" + cls + "' returned null");
+    }
+    if (!cls.equals(layer.kerasClass())) {
+      throw config.error("the registered decoder of layer class '" + cls + "' built a layer of"
+          + " class '" + layer.kerasClass() + "'");
+    }
+    return name.equals(layer.name()) ? layer : layer.withName(name);
   }
 
   /** Reads a layer list node. */
@@ -100,6 +174,10 @@ final class LayerCodec {
     JsonNode layers = model.array("layers");
     if (layers.isEmpty()) {
       throw model.error("the model has no layers");
+    }
+    if (layers.size() > ModelConfig.MAX_LAYERS) {
+      throw model.error("the model has " + layers.size() + " layers, more than the "
+          + ModelConfig.MAX_LAYERS + " a model file may hold");
     }
     ArrayList<Layer> out = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {

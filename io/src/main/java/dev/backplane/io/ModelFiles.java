@@ -1,6 +1,7 @@
 package dev.backplane.io;
 
 import dev.backplane.Backplane;
+import dev.backplane.model.Model;
 import dev.backplane.model.Sequential;
 import dev.backplane.spi.NamedArray;
 import java.nio.file.Path;
@@ -39,8 +40,26 @@ import java.util.OptionalLong;
  *   optimizer/dense/kernel/m     optimizer slots, in parameter order, then slot order
  * </pre>
  *
- * <p>Layer classes (Dense, Dropout, Activation, Flatten) and optimizers (SGD, Adam, RMSprop) are
- * looked up in closed lists; no class named in a file is ever instantiated.
+ * <p>Format version 2 (written only when needed, so Sequential models stay readable by older
+ * versions) adds, for a functional {@link Model}, a {@code topology} in place of
+ * {@code input_shape}, and the non-trainable variables as tensors after the parameters:
+ *
+ * <pre>
+ *   model_config  {"name": "residual", "layers": [..], "topology": {"input_shapes": [[4]],
+ *                  "calls": [{"layer": "dense", "inputs": [0]},
+ *                            {"layer": "dense_1", "inputs": [1]},
+ *                            {"layer": "add", "inputs": [2, 1]}, ..], "output": 4}}
+ *   tensors       dense/kernel, ..., then bn/moving_mean, ... (non-trainable, layer order)
+ * </pre>
+ *
+ * <p>Values in {@code calls} are numbered: the model inputs first, then each call's output in
+ * order; a layer called twice shares its weights.
+ *
+ * <p>Layer classes (Dense, Dropout, Activation, Flatten, Add, Subtract, Multiply, Average,
+ * Concatenate) and optimizers (SGD, Adam, RMSprop) are looked up in closed lists, custom layers
+ * in {@link LayerRegistry}; no class named in a file is ever instantiated by reflection. A file
+ * holds at most {@link ModelConfig#MAX_LAYERS} layers and {@link ModelConfig#MAX_CALLS} calls,
+ * and building a model from it is linear in their number.
  *
  * <p>Files are portable across backends: a model saved on one backend loads on any other, and
  * {@code predict} gives the same outputs within float round-off. With the optimizer state saved,
@@ -68,6 +87,36 @@ public final class ModelFiles {
     ModelFileFormat.write(path, SavedModels.of(model, includeOptimizer));
   }
 
+  /** {@code model.save(path)} for a functional model. */
+  public static void save(Model model, Path path) {
+    save(model.engine(), path, true);
+  }
+
+  /** As {@link #save(Sequential, Path, boolean)} for a functional model. */
+  public static void save(Model model, Path path, boolean includeOptimizer) {
+    save(model.engine(), path, includeOptimizer);
+  }
+
+  /**
+   * {@code load_model(path)} as a functional {@link Model}, whatever the file holds (a
+   * Sequential model becomes a one-input Model): {@link Model#predict(List)} takes one tensor
+   * per input. Compiled as {@link #load(Path)} is.
+   *
+   * @throws ModelFileException if the file is missing, corrupt or does not describe a model
+   */
+  public static Model loadModel(Path path) {
+    return loadModel(path, null);
+  }
+
+  /**
+   * As {@link #loadModel(Path)}, compiling with the given Backplane.
+   *
+   * @param backplane where to place and compile, or {@code null} for {@link Backplane#global()}
+   */
+  public static Model loadModel(Path path, Backplane backplane) {
+    return SavedModels.toModel(path, read(path), backplane);
+  }
+
   /**
    * {@code load_model(path)}: the model, with its weights and, when the file has a training
    * config, compiled as it was (placed through the normal configuration of
@@ -80,7 +129,10 @@ public final class ModelFiles {
   }
 
   /**
-   * As {@link #load(Path)}, compiling with the given Backplane.
+   * As {@link #load(Path)}, compiling with the given Backplane. A functional model's file gives
+   * {@code new Sequential(name, layers, topology)}, the engine a {@link Model} runs (its
+   * {@code predict} takes the inputs packed side by side; {@link #loadModel} takes one tensor per
+   * input).
    *
    * @param backplane where to place and compile, or {@code null} for {@link Backplane#global()}
    */
@@ -97,6 +149,16 @@ public final class ModelFiles {
     return ModelFileFormat.read(path);
   }
 
+  /** {@code save_weights(path)} for a functional model. */
+  public static void saveWeights(Model model, Path path) {
+    saveWeights(model.engine(), path);
+  }
+
+  /** {@code load_weights(path)} for a functional model; see {@link #loadWeights(Sequential, Path)}. */
+  public static void loadWeights(Model model, Path path) {
+    loadWeights(model.engine(), path);
+  }
+
   /** {@code save_weights(path)}: the parameters only, atomically. */
   public static void saveWeights(Sequential model, Path path) {
     ModelFileFormat.writeWeights(path, model.getWeights());
@@ -111,7 +173,7 @@ public final class ModelFiles {
    */
   public static void loadWeights(Sequential model, Path path) {
     ModelConfig config = new ModelConfig(model.name(), model.inputShape(), model.layers(),
-        OptionalLong.empty());
+        OptionalLong.empty(), model.topology());
     List<NamedArray> weights = ModelFileFormat.readWeights(path, config);
     model.setWeights(weights);
   }

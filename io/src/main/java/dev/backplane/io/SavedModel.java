@@ -12,12 +12,16 @@ import java.util.Optional;
  *
  * @param config the architecture
  * @param training how the model was compiled, if it was
- * @param parameters the weights in state order, matching {@link ModelConfig#parameterShapes()}
+ * @param parameters the trainable weights in state order, matching
+ *     {@link ModelConfig#parameterShapes()}
+ * @param variables the non-trainable weights (moving statistics) in state order, matching
+ *     {@link ModelConfig#variableShapes()}; empty for models without any
  * @param optimizerState optimizer slots and iteration count, present only if saved; then
  *     {@code training} is present too and the slots match its optimizer
  */
 public record SavedModel(ModelConfig config, Optional<TrainingConfig> training,
-    List<NamedArray> parameters, Optional<OptimizerState> optimizerState) {
+    List<NamedArray> parameters, List<NamedArray> variables,
+    Optional<OptimizerState> optimizerState) {
 
   /**
    * An optimizer's state.
@@ -40,15 +44,25 @@ public record SavedModel(ModelConfig config, Optional<TrainingConfig> training,
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(training, "training");
     parameters = List.copyOf(parameters);
+    variables = List.copyOf(variables);
     Objects.requireNonNull(optimizerState, "optimizerState");
     if (optimizerState.isPresent() && training.isEmpty()) {
       throw new IllegalArgumentException("Optimizer state needs the training config");
     }
   }
 
-  /** The full state: parameters, slots (empty if not saved) and iterations (0 if not saved). */
+  /** A model without non-trainable variables. */
+  public SavedModel(ModelConfig config, Optional<TrainingConfig> training,
+      List<NamedArray> parameters, Optional<OptimizerState> optimizerState) {
+    this(config, training, parameters, List.of(), optimizerState);
+  }
+
+  /**
+   * The full state: parameters, variables, slots (empty if not saved) and iterations (0 if not
+   * saved).
+   */
   public ModelState state() {
-    return new ModelState(parameters,
+    return new ModelState(parameters, variables,
         optimizerState.map(OptimizerState::slots).orElse(List.of()),
         optimizerState.map(OptimizerState::iterations).orElse(0L));
   }

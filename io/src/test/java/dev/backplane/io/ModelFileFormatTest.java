@@ -110,14 +110,16 @@ class ModelFileFormatTest {
 
   @Test
   void rejectsBadMetadata() {
-    assertRejected(meta(m -> m.put("format_version", "2")), "format_version '2' is not"
-        + " supported; this Backplane reads version 1 (the file was written by a newer"
+    assertRejected(meta(m -> m.put("format_version", "3")), "format_version '3' is not"
+        + " supported; this Backplane reads versions 1 to 2 (the file was written by a newer"
         + " Backplane)");
     assertRejected(meta(m -> m.remove("format")), "not a Backplane model file: its safetensors"
         + " metadata has no 'format' entry");
     assertRejected(meta(m -> m.put("model_config", m.get("model_config")
         .replace("\"Dropout\"", "\"Conv2D\""))), "layer 2: unknown layer class 'Conv2D' for layer"
-        + " 'dropout'; this format knows [Dense, Dropout, Activation, Flatten]");
+        + " 'dropout': it is neither built in nor registered; register it before loading with"
+        + " LayerRegistry.register(\"Conv2D\", encoder, decoder); the built-in classes are"
+        + " [Dense, Dropout, Activation, Flatten, Add, Subtract, Multiply, Average, Concatenate]");
     assertRejected(meta(m -> m.put("model_config", m.get("model_config")
         .replace("\"rate\":0.25", "\"rate\":0.25,\"noise_shape\":[1]"))), "layer 'dropout'"
         + " (Dropout): unknown field 'noise_shape'; expected only [name, rate]");

@@ -34,9 +34,13 @@ final class KerasConfigParser {
   static KerasArchitecture parse(Path file, JsonNode root, List<String> notes) {
     JsonFields model = JsonFields.of(file, "Keras model config", root);
     String cls = model.text("class_name");
+    if (cls.equals("Functional") || cls.equals("Model")) {
+      checkBuiltInModel(model, cls);
+      return KerasFunctionalParser.parse(file, model, cls, notes);
+    }
     if (!cls.equals("Sequential")) {
-      throw model.error("model class '" + cls + "' is not supported; only Sequential models"
-          + " can be imported (rebuild a functional model as keras.Sequential)");
+      throw model.error("model class '" + cls + "' is not supported; Sequential and functional"
+          + " (Functional / Model) models can be imported, not subclassed ones");
     }
     JsonNode config = model.require("config");
     String name = "sequential";
@@ -105,7 +109,15 @@ final class KerasConfigParser {
     return new KerasArchitecture(modelName, inputShape, layers);
   }
 
-  private static void checkBuiltIn(JsonFields entry, String cls) {
+  private static void checkBuiltInModel(JsonFields model, String cls) {
+    String module = model.text("module", "keras");
+    if (!module.startsWith("keras")) {
+      throw model.error("model class '" + cls + "' from module '" + module + "' is a subclassed"
+          + " model; only keras.Sequential and functional models can be imported");
+    }
+  }
+
+  static void checkBuiltIn(JsonFields entry, String cls) {
     String module = entry.text("module", "keras.layers");
     JsonNode registered = entry.get("registered_name");
     if (!module.startsWith("keras") || (registered != null && !registered.asText().equals(cls))) {
@@ -115,7 +127,7 @@ final class KerasConfigParser {
     }
   }
 
-  private static int[] inputLayerShape(JsonFields c) {
+  static int[] inputLayerShape(JsonFields c) {
     for (String key : List.of("sparse", "ragged")) {
       if (c.bool(key, false)) {
         throw c.error(key + " inputs are not supported");

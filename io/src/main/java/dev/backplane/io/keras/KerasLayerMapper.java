@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.backplane.io.JsonFields;
 import dev.backplane.model.Activation;
 import dev.backplane.model.ActivationLayer;
+import dev.backplane.model.Concatenate;
 import dev.backplane.model.Dense;
 import dev.backplane.model.Dropout;
 import dev.backplane.model.Flatten;
 import dev.backplane.model.Initializer;
 import dev.backplane.model.Layer;
+import dev.backplane.model.Merge;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,8 @@ import java.util.Set;
 final class KerasLayerMapper {
   /** The Keras layer classes that can be imported. */
   static final List<String> SUPPORTED = List.of("InputLayer", "Dense", "Dropout", "Activation",
-      "Flatten", "ReLU", "LeakyReLU", "ELU", "Softmax");
+      "Flatten", "ReLU", "LeakyReLU", "ELU", "Softmax", "Add", "Subtract", "Multiply", "Average",
+      "Concatenate");
 
   private static final Set<String> COMMON = Set.of("name", "trainable", "dtype",
       "batch_input_shape", "batch_shape", "input_shape");
@@ -103,6 +106,21 @@ final class KerasLayerMapper {
         only(c, "axis");
         checkLastAxis(c, inputRank);
         return new ActivationLayer(Activation.SOFTMAX, name);
+      case "Add":
+        only(c);
+        return new Merge(Merge.Kind.ADD, name);
+      case "Subtract":
+        only(c);
+        return new Merge(Merge.Kind.SUBTRACT, name);
+      case "Multiply":
+        only(c);
+        return new Merge(Merge.Kind.MULTIPLY, name);
+      case "Average":
+        only(c);
+        return new Merge(Merge.Kind.AVERAGE, name);
+      case "Concatenate":
+        only(c, "axis");
+        return new Concatenate(c.has("axis") ? (int) c.integer("axis", -64, 64) : -1, name);
       default:
         throw c.error("Keras layer class '" + cls + "' is not supported; Backplane imports "
             + String.join(", ", SUPPORTED));

@@ -9,6 +9,7 @@ import dev.backplane.io.SavedModel;
 import dev.backplane.io.SavedModels;
 import dev.backplane.io.TrainingConfig;
 import dev.backplane.model.Layer;
+import dev.backplane.model.Model;
 import dev.backplane.model.Sequential;
 import dev.backplane.spi.NamedArray;
 import io.jhdf.HdfFile;
@@ -26,7 +27,8 @@ import java.util.OptionalLong;
 import java.util.logging.Logger;
 
 /**
- * Imports Keras Sequential models, read with jhdf (pure Java, no native HDF5):
+ * Imports Keras Sequential and functional models (see {@link KerasFunctionalParser}), read with
+ * jhdf (pure Java, no native HDF5):
  *
  * <ul>
  *   <li>a Keras 2 HDF5 model from {@code model.save("m.h5")}: root attribute
@@ -74,7 +76,36 @@ public final class KerasModels {
   }
 
   /**
-   * Builds the {@link Sequential} of an imported model; notes are logged at INFO.
+   * Imports a full Keras model, Sequential or functional, as a functional {@link Model}:
+   * {@link Model#predict(java.util.List)} takes one tensor per Keras input, in
+   * {@code input_layers} order. See {@link #load(Path)}.
+   *
+   * @throws ModelFileException naming the file and what is wrong or unsupported
+   */
+  public static Model loadModel(Path file) {
+    return toModel(file, read(file), null);
+  }
+
+  /** As {@link #loadModel(Path)} from an architecture JSON and its weights file. */
+  public static Model loadModel(Path architectureJson, Path weights) {
+    return toModel(architectureJson, read(architectureJson, weights), null);
+  }
+
+  /**
+   * Builds the functional {@link Model} of an imported model; notes are logged at INFO.
+   *
+   * @param backplane where to compile (if the model has a training config), or {@code null}
+   *     for {@link Backplane#global()}
+   */
+  public static Model toModel(Path file, ImportedModel imported, Backplane backplane) {
+    imported.notes().forEach(n -> LOG.info(file + ": " + n));
+    return SavedModels.toModel(file, imported.model(), backplane);
+  }
+
+  /**
+   * Builds the {@link Sequential} of an imported model (for a functional model, the engine
+   * {@code new Sequential(name, layers, topology)}: its {@code predict} takes the inputs packed
+   * side by side); notes are logged at INFO.
    *
    * @param file the file it was read from, for messages
    *
@@ -215,7 +246,9 @@ public final class KerasModels {
         .toList();
     ModelConfig config;
     try {
-      config = new ModelConfig(arch.name(), arch.inputShape(), layers, OptionalLong.empty());
+      config = arch.topology() == null
+          ? new ModelConfig(arch.name(), arch.inputShape(), layers, OptionalLong.empty())
+          : new ModelConfig(arch.name(), arch.topology(), layers, OptionalLong.empty());
       config.parameterShapes();
     } catch (IllegalArgumentException e) {
       throw new ModelFileException(file, "the Keras architecture is not supported: "

@@ -19,6 +19,16 @@ record LayerParameters(KerasLayer layer, List<ParameterSpec> parameters) {
   /** Parameters of every layer of an architecture, following the shapes through the layers. */
   static List<LayerParameters> of(KerasArchitecture architecture) {
     List<LayerParameters> out = new ArrayList<>();
+    if (architecture.topology() != null) {
+      List<dev.backplane.model.Layer> layers = architecture.layers().stream()
+          .map(KerasLayer::layer).toList();
+      List<List<int[]>> inputs = architecture.topology().layerInputShapes(layers);
+      for (int i = 0; i < layers.size(); i++) {
+        out.add(new LayerParameters(architecture.layers().get(i),
+            layers.get(i).parameters(inputs.get(i))));
+      }
+      return out;
+    }
     int[] shape = architecture.inputShape();
     for (KerasLayer l : architecture.layers()) {
       out.add(new LayerParameters(l, l.layer().parameters(shape)));

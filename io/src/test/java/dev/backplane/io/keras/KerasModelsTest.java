@@ -285,9 +285,11 @@ class KerasModelsTest {
         "layer 'softmax' (Softmax): dtype 'float16' is not supported; Backplane computes in"
         + " float32");
     assertUnsupported(KerasConfigs.keras26().replace("\"class_name\": \"Sequential\"",
-        "\"class_name\": \"Functional\""), "Keras model config: model class 'Functional' is not"
-        + " supported; only Sequential models can be imported (rebuild a functional model as"
-        + " keras.Sequential)");
+        "\"class_name\": \"Functional\""), "Functional config: missing field 'input_layers'");
+    assertUnsupported(KerasConfigs.keras26().replace("\"class_name\": \"Sequential\"",
+        "\"class_name\": \"MyModel\""), "Keras model config: model class 'MyModel' is not"
+        + " supported; Sequential and functional (Functional / Model) models can be imported, not"
+        + " subclassed ones");
     assertUnsupported(KerasConfigs.keras26(json(dropout), json("{'module': 'my_project',"
         + " 'class_name': 'MyDropout', 'registered_name': 'Custom>MyDropout', 'config':"
         + " {'name': 'x'}}")), "Keras layer 2: layer class 'MyDropout' from module 'my_project'"
