@@ -3,10 +3,12 @@ package dev.backplane.accelerate;
 import dev.backplane.Device;
 import dev.backplane.DeviceInfo;
 import dev.backplane.DeviceStatus;
+import dev.backplane.model.Programs;
 import dev.backplane.spi.Backend;
 import dev.backplane.spi.BackendContext;
 import dev.backplane.spi.Executable;
 import dev.backplane.spi.ModelSpec;
+import dev.backplane.spi.OpSupport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -98,14 +100,14 @@ public final class AccelerateBackend implements Backend {
       throw new IllegalArgumentException("Backend '" + id() + "' has no device " + device
           + "; its only device is " + DEVICE);
     }
-    Plan plan = Plan.compile(id(), spec, engine);
-    AccelerateExecutable[] self = new AccelerateExecutable[1];
-    try {
-      self[0] = new AccelerateExecutable(DEVICE, spec, plan, pool, () -> open.remove(self[0]));
-    } catch (RuntimeException | Error e) {
-      plan.close();
-      throw e;
+    if (spec.layers().isEmpty()) {
+      throw new IllegalArgumentException("Model '" + spec.name() + "' has no layers");
     }
+    Programs programs = spec.programs();
+    OpSupport.require(id(), programs, supportedOps());
+    AccelerateExecutable[] self = new AccelerateExecutable[1];
+    self[0] = new AccelerateExecutable(DEVICE, spec, programs, engine, pool,
+        () -> open.remove(self[0]));
     open.add(self[0]);
     return self[0];
   }
@@ -134,5 +136,18 @@ public final class AccelerateBackend implements Backend {
     if (kernels.isNative()) {
       kernels.nativeGemm().close();
     }
+  }
+
+  /** The ops {@link GraphCompiler} implements; a program with any other is refused at compile. */
+  static final Set<String> SUPPORTED = Set.of("input", "variable", "constant", "random_uniform",
+      "neg", "square", "sqrt", "rsqrt", "exp", "expm1", "log", "log1p", "tanh", "sigmoid", "erf",
+      "abs", "sign", "relu", "add", "sub", "mul", "div", "maximum", "minimum", "pow", "greater",
+      "greater_equal", "less", "less_equal", "equal", "where", "clip", "cast", "stop_gradient",
+      "softmax", "log_softmax", "sum", "mean", "max", "matmul", "reshape", "transpose",
+      "broadcast_like", "slice", "pad", "concat", "numel", "gather", "segment_sum", "one_hot");
+
+  @Override
+  public Set<String> supportedOps() {
+    return SUPPORTED;
   }
 }

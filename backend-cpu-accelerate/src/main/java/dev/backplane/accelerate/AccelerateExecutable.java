@@ -1,20 +1,29 @@
 package dev.backplane.accelerate;
 
 import dev.backplane.Device;
+import dev.backplane.model.Programs;
 import dev.backplane.spi.Executable;
 import dev.backplane.spi.ModelSpec;
 import dev.backplane.spi.ModelState;
 import dev.backplane.spi.NamedArray;
+import dev.backplane.spi.Program;
 import dev.backplane.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A model compiled by the accelerate backend. Training and evaluation reuse one {@link Pass}
- * sized to the largest batch seen (grown once when a larger batch arrives), so a steady-state
- * {@link #trainStep} allocates nothing. Each {@link #predict} call takes a pass of its own from
- * {@link PredictPasses} and only reads the weights, so predictions may run concurrently.
+ * A model compiled by the accelerate backend: its train, evaluate and predict programs compiled
+ * by {@link GraphCompiler}, and the model's variables (weights, moving statistics, optimizer
+ * slots) as {@link Mat}s the engine multiplies in place. Training and evaluation reuse one
+ * {@link Frame} each, sized to the largest batch seen (grown when a larger batch arrives), so a
+ * steady-state {@link #trainStep} allocates nothing; updates are applied by exchanging the new
+ * value's buffer with the variable's. Each {@link #predict} call takes a frame of its own from
+ * {@link PredictPasses} and only reads the variables, so predictions may run concurrently.
  */
 final class AccelerateExecutable implements Executable {
   /** Rows per chunk of a prediction, bounding its scratch memory. */
@@ -22,40 +31,136 @@ final class AccelerateExecutable implements Executable {
 
   private final Device device;
   private final ModelSpec spec;
-  private final Plan plan;
-  private final Op[] ops;
-  private final Parameter[] parameters;
-  private final LossKernel loss;
-  private final Updater updater;
+  private final MatrixEngine engine;
+  private final ComputePool pool;
+  private final Runnable onClose;
+  private final GraphCompiler.Compiled train;
+  private final GraphCompiler.Compiled evaluate;
+  private final GraphCompiler.Compiled predict;
+  /** The model's variables, in state order (parameters, variables, slots). */
+  private final String[] names;
+  private final int[][] shapes;
+  private final Mat[] state;
+  /** Per program: for each of its variable nodes, the index in {@link #state}. */
+  private final int[] trainVars;
+  private final int[] evaluateVars;
+  private final int[] predictVars;
+  /** The train program's updates: state index, node id, whether swapped, whether flushed. */
+  private final int[] updateState;
+  private final int[] updateNode;
+  private final boolean[] updateSwap;
+  private final boolean[] updateFlush;
+  private final float[] copyStage;
+  private final int parameterCount;
+  private final int variableCount;
   private final int inputSize;
   private final int outputSize;
   private final int labelSize;
-  private final Runnable onClose;
-  private final ComputePool pool;
-  private final PredictPasses predictPasses;
-  /** {@link #predict} calls in progress. */
+  private final PredictPasses predictFrames;
   private final AtomicInteger predicting = new AtomicInteger();
-  private Pass pass;
+  private final float[] scratch;
+  private Frame trainFrame;
+  private Frame evaluateFrame;
+  private final Mat[] trainBound;
+  private final Mat[] evaluateBound;
   private long iterations;
   private volatile boolean closed;
 
-  AccelerateExecutable(Device device, ModelSpec spec, Plan plan, ComputePool pool,
-      Runnable onClose) {
+  AccelerateExecutable(Device device, ModelSpec spec, Programs programs, MatrixEngine engine,
+      ComputePool pool, Runnable onClose) {
     this.device = device;
     this.spec = spec;
-    this.plan = plan;
-    this.ops = plan.ops;
-    this.parameters = plan.parameters;
-    this.loss = plan.loss;
-    this.inputSize = spec.inputSize();
-    this.outputSize = spec.outputSize();
-    this.labelSize = loss.labelSize();
-    this.updater = new Updater(OptimizerKernel.of(spec.optimizer()), parameters, pool);
-    this.onClose = onClose;
+    this.engine = engine;
     this.pool = pool;
-    this.predictPasses = new PredictPasses(PREDICT_CHUNK,
-        capacity -> new Pass(plan.engine, pool, ops, inputSize, capacity, false));
-    load(spec.initialState());
+    this.onClose = onClose;
+    this.train = GraphCompiler.compile(programs.train());
+    this.evaluate = GraphCompiler.compile(programs.evaluate());
+    this.predict = GraphCompiler.compile(programs.predict());
+    ModelState initial = spec.initialState();
+    List<NamedArray> all = new ArrayList<>(initial.parameters());
+    all.addAll(initial.variables());
+    all.addAll(initial.slots());
+    this.parameterCount = initial.parameters().size();
+    this.variableCount = initial.variables().size();
+    names = new String[all.size()];
+    shapes = new int[all.size()][];
+    state = new Mat[all.size()];
+    Map<String, Integer> index = new HashMap<>();
+    Set<String> slotNames = new HashSet<>();
+    for (NamedArray a : initial.slots()) {
+      slotNames.add(a.name());
+    }
+    int maxSize = 1;
+    int maxCols = 1;
+    try {
+      for (int i = 0; i < all.size(); i++) {
+        NamedArray a = all.get(i);
+        names[i] = a.name();
+        shapes[i] = a.shape().clone();
+        index.put(a.name(), i);
+        int cols = a.shape().length == 0 ? 1 : a.shape()[a.shape().length - 1];
+        int size = FlatKernels.size(a.shape());
+        state[i] = engine.allocate(Math.max(1, cols == 0 ? 0 : size / cols), Math.max(1, cols));
+        maxSize = Math.max(maxSize, size);
+        maxCols = Math.max(maxCols, cols);
+      }
+      this.trainVars = stateIndices(train, index);
+      this.evaluateVars = stateIndices(evaluate, index);
+      this.predictVars = stateIndices(predict, index);
+      Map<String, dev.backplane.ops.Node> updates = programs.train().updates();
+      updateState = new int[updates.size()];
+      updateNode = new int[updates.size()];
+      updateSwap = new boolean[updates.size()];
+      updateFlush = new boolean[updates.size()];
+      Set<Integer> used = new HashSet<>();
+      int u = 0;
+      for (Map.Entry<String, dev.backplane.ops.Node> e : updates.entrySet()) {
+        Integer s = index.get(e.getKey());
+        if (s == null) {
+          throw new IllegalArgumentException("Program updates unknown variable '" + e.getKey()
+              + "'");
+        }
+        updateState[u] = s;
+        updateNode[u] = e.getValue().id();
+        String op = e.getValue().opName();
+        updateSwap[u] = used.add(e.getValue().id()) && !op.equals("variable")
+            && !op.equals("input") && !op.equals("constant");
+        updateFlush[u] = slotNames.contains(e.getKey());
+        u++;
+      }
+      this.copyStage = new float[maxSize];
+      this.scratch = new float[Math.max(maxCols, 1)];
+      this.inputSize = spec.inputSize();
+      this.outputSize = spec.outputSize();
+      Program tp = programs.train();
+      int[] ys = tp.input("y").shape();
+      this.labelSize = ys[ys.length - 1];
+      this.trainBound = new Mat[train.variableIds.length];
+      this.evaluateBound = new Mat[evaluate.variableIds.length];
+      this.predictFrames = new PredictPasses(PREDICT_CHUNK,
+          capacity -> new Frame(predict, engine, pool, capacity));
+      load(initial);
+    } catch (RuntimeException | Error e) {
+      for (Mat m : state) {
+        if (m != null) {
+          m.close();
+        }
+      }
+      throw e;
+    }
+  }
+
+  private int[] stateIndices(GraphCompiler.Compiled c, Map<String, Integer> index) {
+    int[] out = new int[c.variableNames.length];
+    for (int i = 0; i < out.length; i++) {
+      Integer s = index.get(c.variableNames[i]);
+      if (s == null) {
+        throw new IllegalArgumentException("Program reads variable '" + c.variableNames[i]
+            + "' that model '" + spec.name() + "' has no state for");
+      }
+      out[i] = s;
+    }
+    return out;
   }
 
   @Override
@@ -66,31 +171,83 @@ final class AccelerateExecutable implements Executable {
   @Override
   public double trainStep(Tensor x, Tensor y, float[] outputs) {
     int n = checkBatch(x, y, outputs);
-    Pass p = trainingPass(n);
-    p.input.write(n, x.data(), x.offset());
-    for (Op op : ops) {
-      op.forward(p, p.inputOf(op.index), n, true, iterations);
+    if (trainFrame == null || trainFrame.capacity < n) {
+      Frame old = trainFrame;
+      trainFrame = null;
+      if (old != null) {
+        old.close();
+      }
+      trainFrame = new Frame(train, engine, pool, n);
     }
-    double sum = loss(p, y, n, outputs, true);
-    int last = ops.length - 1;
-    for (int i = last; i >= plan.firstTrainable; i--) {
-      Mat dIn = i > plan.firstTrainable ? p.grad[i - 1] : null;
-      ops[i].backward(p, p.inputOf(i), n, i == last && loss.fused(), dIn);
+    Frame f = trainFrame;
+    double loss = forward(f, trainVars, trainBound, x, y, n, outputs);
+    for (int u = 0; u < updateState.length; u++) {
+      int id = updateNode[u];
+      int s = updateState[u];
+      if (updateFlush[u]) {
+        flush(f.buf[id], f.cols[id], f.rows[id]);
+      }
+      if (updateSwap[u]) {
+        state[s] = f.swap(id, state[s]);
+      } else {
+        FlatKernels.readFlat(f.buf[id], f.cols[id], f.size[id], copyStage, scratch);
+        int cols = shapes[s].length == 0 ? 1 : shapes[s][shapes[s].length - 1];
+        FlatKernels.writeFlat(state[s], cols, f.size[id], copyStage, 0, scratch);
+      }
     }
-    updater.step(iterations);
     iterations++;
-    return sum;
+    return loss;
+  }
+
+  private void flush(Mat m, int cols, int rows) {
+    for (int r = 0; r < rows; r++) {
+      float[] row = m.row(r, scratch);
+      Flush.tiny(row, cols);
+      m.commit(r, row);
+    }
   }
 
   @Override
   public double evaluateStep(Tensor x, Tensor y, float[] outputs) {
     int n = checkBatch(x, y, outputs);
-    Pass p = trainingPass(n);
-    p.input.write(n, x.data(), x.offset());
-    for (Op op : ops) {
-      op.forward(p, p.inputOf(op.index), n, false, iterations);
+    if (evaluateFrame == null || evaluateFrame.capacity < n) {
+      Frame old = evaluateFrame;
+      evaluateFrame = null;
+      if (old != null) {
+        old.close();
+      }
+      evaluateFrame = new Frame(evaluate, engine, pool, n);
     }
-    return loss(p, y, n, outputs, false);
+    return forward(evaluateFrame, evaluateVars, evaluateBound, x, y, n, outputs);
+  }
+
+  private double forward(Frame f, int[] vars, Mat[] bound, Tensor x, Tensor y, int n,
+      float[] outputs) {
+    GraphCompiler.Compiled c = f.compiled;
+    f.resolve(n);
+    for (int i = 0; i < vars.length; i++) {
+      bound[i] = state[vars[i]];
+    }
+    f.bind(bound);
+    f.iteration = iterations;
+    FlatKernels.writeFlat(f.buf[c.xId], f.cols[c.xId], f.size[c.xId], x.data(), x.offset(),
+        f.slotScratch[0][0]);
+    FlatKernels.writeFlat(f.buf[c.yId], f.cols[c.yId], f.size[c.yId], y.data(), y.offset(),
+        f.slotScratch[0][0]);
+    setIteration(f);
+    f.run();
+    FlatKernels.readFlat(f.buf[c.outputId], f.cols[c.outputId], f.size[c.outputId], outputs,
+        f.slotScratch[0][0]);
+    return f.buf[c.lossId].row(0, f.slotScratch[0][0])[0];
+  }
+
+  private void setIteration(Frame f) {
+    int id = f.compiled.iterationId;
+    if (id >= 0 && f.buf[id] != null) {
+      float[] row = f.buf[id].target(0, f.slotScratch[0][0]);
+      row[0] = (float) (int) f.iteration;
+      f.buf[id].commit(0, row);
+    }
   }
 
   @Override
@@ -108,18 +265,27 @@ final class AccelerateExecutable implements Executable {
       pool.beginSolo();
     }
     try {
-      Pass p = predictPasses.acquire(n);
+      Frame f = predictFrames.acquire(n);
       try {
-        for (int start = 0; start < n; start += p.capacity) {
-          int rows = Math.min(p.capacity, n - start);
-          p.input.write(rows, x.data(), x.offset() + start * inputSize);
-          for (Op op : ops) {
-            op.forward(p, p.inputOf(op.index), rows, false, iterations);
-          }
-          p.output().read(rows, outputs, start * outputSize);
+        GraphCompiler.Compiled c = f.compiled;
+        Mat[] bound = new Mat[predictVars.length];
+        for (int i = 0; i < bound.length; i++) {
+          bound[i] = state[predictVars[i]];
+        }
+        f.bind(bound);
+        f.iteration = iterations;
+        for (int start = 0; start < n; start += f.capacity) {
+          int rows = Math.min(f.capacity, n - start);
+          f.resolve(rows);
+          FlatKernels.writeFlat(f.buf[c.xId], f.cols[c.xId], f.size[c.xId], x.data(),
+              x.offset() + start * inputSize, f.slotScratch[0][0]);
+          setIteration(f);
+          f.run();
+          FlatKernels.readFlat(f.buf[c.outputId], f.cols[c.outputId], f.size[c.outputId],
+              outputs, start * outputSize, f.slotScratch[0][0]);
         }
       } finally {
-        predictPasses.release(p);
+        predictFrames.release(f);
       }
     } finally {
       if (crowded) {
@@ -127,35 +293,6 @@ final class AccelerateExecutable implements Executable {
       }
       predicting.decrementAndGet();
     }
-  }
-
-  private double loss(Pass p, Tensor y, int n, float[] outputs, boolean training) {
-    Mat out = p.output();
-    Mat grad = training && ops.length > 0 ? p.grad[ops.length - 1] : null;
-    float scale = (float) (1.0 / n);
-    float[] labels = y.data();
-    int base = y.offset();
-    double sum = 0;
-    for (int r = 0; r < n; r++) {
-      float[] o = out.row(r, p.s0);
-      float[] g = grad == null ? null : grad.target(r, p.s1);
-      sum += loss.evaluate(o, labels, base + r * labelSize, r, scale, g);
-      if (g != null) {
-        grad.commit(r, g);
-      }
-      System.arraycopy(o, 0, outputs, r * outputSize, outputSize);
-    }
-    return sum;
-  }
-
-  private Pass trainingPass(int n) {
-    if (pass == null || pass.capacity < n) {
-      if (pass != null) {
-        pass.close();
-      }
-      pass = new Pass(plan.engine, pool, ops, inputSize, n, true);
-    }
-    return pass;
   }
 
   private int checkBatch(Tensor x, Tensor y, float[] outputs) {
@@ -171,6 +308,18 @@ final class AccelerateExecutable implements Executable {
           + spec.loss() + " expects " + labelSize + " label value(s) per sample");
     }
     checkOutputs(outputs, n);
+    if (spec.loss().sparseLabels()) {
+      float[] labels = y.data();
+      int base = y.offset();
+      for (int r = 0; r < n; r++) {
+        float value = labels[base + r];
+        int label = (int) value;
+        if (label != value || label < 0 || label >= outputSize) {
+          throw new IllegalArgumentException("Sparse label " + value + " of sample " + r
+              + " is not a class index from 0 to " + (outputSize - 1));
+        }
+      }
+    }
     return n;
   }
 
@@ -195,35 +344,43 @@ final class AccelerateExecutable implements Executable {
   @Override
   public ModelState snapshot() {
     ensureOpen();
-    List<String> slotNames = spec.optimizer().slotNames();
-    List<NamedArray> params = new ArrayList<>(parameters.length);
-    List<NamedArray> slots = new ArrayList<>(parameters.length * slotNames.size());
-    for (Parameter p : parameters) {
-      params.add(p.save());
-      for (int s = 0; s < slotNames.size(); s++) {
-        slots.add(p.saveSlot(s, slotNames.get(s)));
-      }
+    List<NamedArray> params = new ArrayList<>();
+    List<NamedArray> vars = new ArrayList<>();
+    List<NamedArray> slots = new ArrayList<>();
+    for (int i = 0; i < state.length; i++) {
+      int size = FlatKernels.size(shapes[i]);
+      float[] values = new float[size];
+      int cols = shapes[i].length == 0 ? 1 : shapes[i][shapes[i].length - 1];
+      FlatKernels.readFlat(state[i], cols, size, values, scratch);
+      NamedArray a = new NamedArray(names[i], shapes[i], values);
+      (i < parameterCount ? params : i < parameterCount + variableCount ? vars : slots).add(a);
     }
-    return new ModelState(params, slots, iterations);
+    return new ModelState(params, vars, slots, iterations);
   }
 
   @Override
-  public void restore(ModelState state) {
+  public void restore(ModelState s) {
     ensureOpen();
-    load(state);
+    load(s);
   }
 
-  private void load(ModelState state) {
-    spec.checkCompatible(state);
-    int slotCount = spec.optimizer().slotNames().size();
-    for (int i = 0; i < parameters.length; i++) {
-      Parameter p = parameters[i];
-      p.load(state.parameters().get(i));
-      for (int s = 0; s < slotCount; s++) {
-        p.loadSlot(s, state.slots().get(i * slotCount + s));
+  private void load(ModelState s) {
+    spec.checkCompatible(s);
+    Map<String, NamedArray> byName = new HashMap<>();
+    for (List<NamedArray> list : List.of(s.parameters(), s.variables(), s.slots())) {
+      for (NamedArray a : list) {
+        byName.put(a.name(), a);
       }
     }
-    iterations = state.iterations();
+    for (int i = 0; i < state.length; i++) {
+      NamedArray a = byName.get(names[i]);
+      if (a == null) {
+        throw new IllegalArgumentException("State has no array '" + names[i] + "'");
+      }
+      int cols = shapes[i].length == 0 ? 1 : shapes[i][shapes[i].length - 1];
+      FlatKernels.writeFlat(state[i], cols, a.values().length, a.values(), 0, scratch);
+    }
+    iterations = s.iterations();
   }
 
   private void ensureOpen() {
@@ -239,12 +396,18 @@ final class AccelerateExecutable implements Executable {
       return;
     }
     closed = true;
-    if (pass != null) {
-      pass.close();
-      pass = null;
+    if (trainFrame != null) {
+      trainFrame.close();
+      trainFrame = null;
     }
-    predictPasses.close();
-    plan.close();
+    if (evaluateFrame != null) {
+      evaluateFrame.close();
+      evaluateFrame = null;
+    }
+    predictFrames.close();
+    for (Mat m : state) {
+      m.close();
+    }
     onClose.run();
   }
 }

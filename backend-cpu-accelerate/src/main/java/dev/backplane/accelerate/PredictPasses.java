@@ -4,7 +4,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.IntFunction;
 
 /**
- * Prediction passes kept for reuse, so a {@code predict} call in steady state allocates no
+ * Prediction {@link Frame}s kept for reuse, so a {@code predict} call in steady state allocates no
  * buffers (off-heap ones in particular, whose allocation and registration cost more than a
  * one-sample prediction). Capacities are powers of two up to {@link #maxCapacity}; a call takes
  * an idle pass of the smallest capacity that fits its input (or makes one) and gives it back
@@ -16,9 +16,9 @@ final class PredictPasses implements AutoCloseable {
   static final int IDLE_PER_CAPACITY = 4;
 
   private final int maxCapacity;
-  private final IntFunction<Pass> factory;
+  private final IntFunction<Frame> factory;
   /** {@code idle[b]}: idle passes of capacity {@code 2^b}. */
-  private final ConcurrentLinkedDeque<Pass>[] idle;
+  private final ConcurrentLinkedDeque<Frame>[] idle;
   private volatile boolean closed;
 
   /**
@@ -26,7 +26,7 @@ final class PredictPasses implements AutoCloseable {
    * @param factory makes a pass of the capacity given
    */
   @SuppressWarnings("unchecked")
-  PredictPasses(int maxCapacity, IntFunction<Pass> factory) {
+  PredictPasses(int maxCapacity, IntFunction<Frame> factory) {
     if (Integer.bitCount(maxCapacity) != 1) {
       throw new IllegalArgumentException("maxCapacity must be a power of two: " + maxCapacity);
     }
@@ -48,15 +48,15 @@ final class PredictPasses implements AutoCloseable {
   }
 
   /** A pass for {@code rows} rows (it may hold fewer: the caller works in chunks of it). */
-  Pass acquire(int rows) {
+  Frame acquire(int rows) {
     int capacity = capacityFor(rows);
-    Pass pass = idle[bucket(capacity)].pollFirst();
+    Frame pass = idle[bucket(capacity)].pollFirst();
     return pass != null ? pass : factory.apply(capacity);
   }
 
   /** Gives a pass back after use; closes it when enough are idle or this is closed. */
-  void release(Pass pass) {
-    ConcurrentLinkedDeque<Pass> deque = idle[bucket(pass.capacity)];
+  void release(Frame pass) {
+    ConcurrentLinkedDeque<Frame> deque = idle[bucket(pass.capacity)];
     if (closed || deque.size() >= IDLE_PER_CAPACITY) {
       pass.close();
       return;
@@ -71,7 +71,7 @@ final class PredictPasses implements AutoCloseable {
   /** Idle passes now held (for tests). */
   int idleCount() {
     int count = 0;
-    for (ConcurrentLinkedDeque<Pass> deque : idle) {
+    for (ConcurrentLinkedDeque<Frame> deque : idle) {
       count += deque.size();
     }
     return count;
@@ -82,8 +82,8 @@ final class PredictPasses implements AutoCloseable {
   }
 
   private void drain() {
-    for (ConcurrentLinkedDeque<Pass> deque : idle) {
-      for (Pass p = deque.pollFirst(); p != null; p = deque.pollFirst()) {
+    for (ConcurrentLinkedDeque<Frame> deque : idle) {
+      for (Frame p = deque.pollFirst(); p != null; p = deque.pollFirst()) {
         p.close();
       }
     }

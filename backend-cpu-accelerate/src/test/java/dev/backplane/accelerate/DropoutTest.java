@@ -7,6 +7,7 @@ import dev.backplane.model.Dropout;
 import dev.backplane.model.Loss;
 import dev.backplane.optimizer.SGD;
 import dev.backplane.spi.Executable;
+import dev.backplane.spi.InterpreterExecutable;
 import dev.backplane.spi.ModelSpec;
 import dev.backplane.spi.ModelState;
 import dev.backplane.tensor.Tensor;
@@ -73,14 +74,28 @@ class DropoutTest {
     }
   }
 
-  @org.junit.jupiter.api.Test
-  void branchFreeKeepIsUniformAtLeastRate() {
-    for (double rate : new double[] {0, 0.1, 0.25, 0.5, 0.9, 0.999}) {
-      long threshold = (long) Math.ceil(rate * 0x1p53);
-      for (long i = 0; i < 20_000; i++) {
-        long key = DropoutOp.mix(i * 31 + 7);
-        assertThat(DropoutOp.keep(key, i, threshold) == 1)
-            .as("rate %s element %d", rate, i).isEqualTo(DropoutOp.uniform(key, i) >= rate);
+  @ParameterizedTest
+  @ValueSource(strings = {"java", "native"})
+  void masksMatchTheInterpreterExactly(String mode) {
+    // Masks come from random_uniform: 24-bit uniforms, kept where u >= rate. Dropout last, so
+    // the training output is zero exactly where the mask dropped a unit.
+    ModelSpec spec = Fixtures.spec(8, Loss.MEAN_SQUARED_ERROR, new SGD(0.01), 5, new Dense(32),
+        new Dropout(0.3));
+    Tensor x = Fixtures.uniform(1, 40, 8, 0.5, 1);
+    Tensor y = Fixtures.uniform(2, 40, 32, 0, 1);
+    try (AccelerateBackend backend = Fixtures.backend(mode, 2);
+        Executable exe = backend.compile(spec, AccelerateBackend.DEVICE);
+        InterpreterExecutable ref = new InterpreterExecutable(spec, AccelerateBackend.DEVICE)) {
+      float[] out = new float[40 * 32];
+      float[] want = new float[40 * 32];
+      for (int step = 0; step < 3; step++) {
+        exe.trainStep(x, y, out);
+        ref.trainStep(x, y, want);
+        for (int i = 0; i < out.length; i++) {
+          assertThat(out[i] == 0).as("step %d element %d", step, i).isEqualTo(want[i] == 0);
+          assertThat((double) out[i]).isCloseTo(want[i], org.assertj.core.api.Assertions.within(
+              1e-4 * Math.max(1, Math.abs(want[i]))));
+        }
       }
     }
   }

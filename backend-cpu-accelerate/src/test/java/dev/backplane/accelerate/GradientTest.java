@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GradientTest {
   private static final double H = 1e-3;
   private static final double RTOL = 1e-3;
-  private static final double ATOL = 5e-5;
+  /** Float32 losses (as the program computes them) make central differences noisier. */
+  private static final double ATOL = 1.5e-4;
   private static AccelerateBackend java;
   private static AccelerateBackend nativeBlas;
 

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 class PredictPassesTest {
   private static OpenBlasGemm gemm;
   private static MatrixEngine engine;
-  private static final Op[] NO_OPS = new Op[0];
+  /** The predict program of a small model: 8 inputs, one Dense layer. */
+  private static final GraphCompiler.Compiled PROGRAM = GraphCompiler.compile(Fixtures.spec(8,
+      dev.backplane.model.Loss.MEAN_SQUARED_ERROR, new dev.backplane.optimizer.SGD(0.1), 1,
+      new dev.backplane.model.Dense(4)).programs().predict());
 
   @BeforeAll
   static void open() {
@@ -27,7 +30,7 @@ class PredictPassesTest {
   }
 
   private static PredictPasses passes() {
-    return new PredictPasses(1024, capacity -> new Pass(engine, null, NO_OPS, 8, capacity, false));
+    return new PredictPasses(1024, capacity -> new Frame(PROGRAM, engine, null, capacity));
   }
 
   @Test
@@ -47,12 +50,12 @@ class PredictPassesTest {
   @Test
   void aReleasedPassIsReusedForTheSameCapacityOnly() {
     try (PredictPasses passes = passes()) {
-      Pass first = passes.acquire(40);
+      Frame first = passes.acquire(40);
       assertThat(first.capacity).isEqualTo(64);
       passes.release(first);
       assertThat(passes.acquire(33)).isSameAs(first);
       passes.release(first);
-      Pass other = passes.acquire(8);
+      Frame other = passes.acquire(8);
       assertThat(other).isNotSameAs(first);
       assertThat(other.capacity).isEqualTo(8);
       passes.release(other);
@@ -64,7 +67,7 @@ class PredictPassesTest {
   void keepsABoundedNumberIdleAndFreesTheRest() {
     long before = NativeMemory.liveBytes();
     PredictPasses passes = passes();
-    List<Pass> inUse = new ArrayList<>();
+    List<Frame> inUse = new ArrayList<>();
     for (int i = 0; i < PredictPasses.IDLE_PER_CAPACITY + 2; i++) {
       inUse.add(passes.acquire(16));
     }
@@ -83,7 +86,7 @@ class PredictPassesTest {
   void aPassGivenBackAfterCloseIsFreed() {
     long before = NativeMemory.liveBytes();
     PredictPasses passes = passes();
-    Pass inFlight = passes.acquire(100);
+    Frame inFlight = passes.acquire(100);
     passes.close();
     assertThat(NativeMemory.liveBytes()).isGreaterThan(before);
     passes.release(inFlight);

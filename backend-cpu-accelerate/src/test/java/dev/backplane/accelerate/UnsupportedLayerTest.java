@@ -25,7 +25,8 @@ class UnsupportedLayerTest {
     try (AccelerateBackend backend = Fixtures.backend(mode, 1)) {
       assertThatThrownBy(() -> backend.compile(spec, AccelerateBackend.DEVICE))
           .isInstanceOf(UnsupportedFeatureException.class)
-          .hasMessageStartingWith("Backend 'accelerate' cannot run layer 'conv_1' (Conv2D)");
+          .hasMessageStartingWith("Backend 'accelerate' cannot run op 'conv2d_standin'")
+          .hasMessageContaining("(in layer 'conv_1')");
       assertThat(backend.openExecutables()).isZero();
     }
     assertThat(NativeMemory.liveBytes()).isEqualTo(memory);

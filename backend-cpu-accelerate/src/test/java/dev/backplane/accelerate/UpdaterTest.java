@@ -18,19 +18,19 @@ class UpdaterTest {
   @Test
   void flushZeroesOnlyTinyValues() {
     float[] x = {1e-31f, -1e-35f, 1e-40f, 0f, 1e-29f, -1f, Float.MIN_NORMAL, 7.8e-31f, 8e-31f};
-    Updater.flushTiny(x, x.length);
+    Flush.tiny(x, x.length);
     assertThat(x).containsExactly(0f, 0f, 0f, 0f, 1e-29f, -1f, 0f, 0f, 8e-31f);
     assertThat(Float.floatToRawIntBits(x[1])).as("a flushed negative value is +0").isZero();
   }
 
   @Test
   void flushKeepsNonFiniteAndJustLargerValuesExactly() {
-    float justAbove = Math.nextUp(Updater.TINY);
+    float justAbove = Math.nextUp(Flush.TINY);
     float[] x = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, justAbove,
-        -justAbove, Updater.TINY, Math.nextDown(Updater.TINY), Float.MAX_VALUE, -3.5f};
-    Updater.flushTiny(x, x.length);
+        -justAbove, Flush.TINY, Math.nextDown(Flush.TINY), Float.MAX_VALUE, -3.5f};
+    Flush.tiny(x, x.length);
     assertThat(x).containsExactly(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
-        justAbove, -justAbove, Updater.TINY, 0f, Float.MAX_VALUE, -3.5f);
+        justAbove, -justAbove, Flush.TINY, 0f, Float.MAX_VALUE, -3.5f);
   }
 
   @ParameterizedTest
