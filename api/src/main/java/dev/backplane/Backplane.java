@@ -55,6 +55,7 @@ public final class Backplane implements AutoCloseable {
   private final TrustKeeper trust;
   private volatile List<DeviceInfo> probed;
   private volatile boolean closed;
+  private java.util.function.LongSupplier nanoClock = System::nanoTime;
 
   private Backplane(BackplaneConfig config, Map<String, BackendProvider> providers,
       List<String> discoveryProblems) {
@@ -164,6 +165,24 @@ public final class Backplane implements AutoCloseable {
   public void refresh() {
     trust.ignoreCache();
     probed = null;
+  }
+
+  /**
+   * A step time measured by {@code backplane.placement=fastest} for this key (program
+   * fingerprint and device), cached with the probe verdicts; empty after {@link #refresh()}.
+   */
+  public java.util.OptionalDouble cachedStepTime(String key) {
+    return trust.cachedTiming(key);
+  }
+
+  /** Caches a measured step time with the probe verdicts ({@code backplane.probe.cache}). */
+  public void cacheStepTime(String key, double millisPerStep) {
+    trust.cacheTiming(key, millisPerStep);
+  }
+
+  /** The clock placement measures step times with ({@link System#nanoTime} unless a test sets one). */
+  public long nanoTime() {
+    return nanoClock.getAsLong();
   }
 
   /**
@@ -446,6 +465,7 @@ public final class Backplane implements AutoCloseable {
     private boolean serviceLoader = true;
     private ClassLoader classLoader;
     private final List<FailoverListener> listeners = new ArrayList<>();
+    private java.util.function.LongSupplier nanoClock = System::nanoTime;
 
     private Builder() {}
 
@@ -464,6 +484,15 @@ public final class Backplane implements AutoCloseable {
     /** Adds a provider directly, in addition to (or instead of) ServiceLoader discovery. */
     public Builder addProvider(BackendProvider provider) {
       extra.add(Objects.requireNonNull(provider, "provider"));
+      return this;
+    }
+
+    /**
+     * The clock that {@code backplane.placement=fastest} measures steps with; tests pass a fake
+     * that their fake executables advance.
+     */
+    public Builder nanoClock(java.util.function.LongSupplier clock) {
+      this.nanoClock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
@@ -528,6 +557,7 @@ public final class Backplane implements AutoCloseable {
       }
       Backplane backplane = new Backplane(cfg, byId, result.problems());
       backplane.listeners.addAll(listeners);
+      backplane.nanoClock = nanoClock;
       LOG.fine(backplane.summaryLine());
       return backplane;
     }

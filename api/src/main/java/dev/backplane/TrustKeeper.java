@@ -55,6 +55,27 @@ final class TrustKeeper {
     }
   }
 
+  /** A measured step time cached under {@code key}, unless the cache is ignored. */
+  java.util.OptionalDouble cachedTiming(String key) {
+    if (ignoreCache) {
+      return java.util.OptionalDouble.empty();
+    }
+    Optional<VerdictCache.Entry> hit = cache.get("timing " + key);
+    if (hit.isEmpty() || hit.get().lines().isEmpty()) {
+      return java.util.OptionalDouble.empty();
+    }
+    try {
+      return java.util.OptionalDouble.of(Double.parseDouble(hit.get().lines().get(0)));
+    } catch (NumberFormatException e) {
+      return java.util.OptionalDouble.empty();
+    }
+  }
+
+  /** Caches a measured step time with the verdicts. */
+  void cacheTiming(String key, double millisPerStep) {
+    cache.put("timing " + key, List.of(Double.toString(millisPerStep)));
+  }
+
   private boolean isolated() {
     return config.get(CoreKeys.PROBE_ISOLATION).equals("process");
   }

@@ -37,6 +37,23 @@ public final class CoreKeys {
       "seed for initial weights, shuffling and dropout", "a whole number", "42",
       Values::longValue);
 
+  /** How placement chooses among healthy devices. */
+  public static final ConfigKey<String> PLACEMENT = ConfigKey.of("backplane.placement",
+      "how placement chooses among healthy devices: by backend priority, or by timing a few"
+          + " training steps of the model on each", "priority | fastest", "priority",
+      s -> Values.choice(s, "priority", "fastest"));
+
+  /** The batch size placement measures and sizes a model at. */
+  public static final ConfigKey<Integer> PLACEMENT_BATCH = ConfigKey.of(
+      "backplane.placement.batch-size", "the batch size placement times steps and estimates"
+          + " memory at", "1 to 1000000", "32", s -> Values.intIn(s, 1, 1_000_000));
+
+  /** The most memory a model's working set may take on a device. */
+  public static final ConfigKey<Long> MEMORY_LIMIT = ConfigKey.of("backplane.memory.limit",
+      "the most memory a model's estimated working set may take on a device", "a size such as"
+          + " 512m, 2g or a number of bytes; unset = the device's own memory", null,
+      Values::bytes);
+
   /** How long a backend's probe may take before it is rejected as timed out. */
   public static final ConfigKey<Duration> PROBE_TIMEOUT = ConfigKey.of("backplane.probe.timeout",
       "deadline for probing a backend", "a duration from 1ms to 720h, such as 500ms, 3s, 2m",
@@ -105,7 +122,8 @@ public final class CoreKeys {
 
   /** All core keys. */
   public static List<ConfigKey<?>> all() {
-    return List.of(BACKEND, DEVICE, FALLBACK, THREADS, SEED, PROBE_TIMEOUT, PROBE_ISOLATION,
+    return List.of(BACKEND, DEVICE, FALLBACK, PLACEMENT, PLACEMENT_BATCH, MEMORY_LIMIT, THREADS,
+        SEED, PROBE_TIMEOUT, PROBE_ISOLATION,
         PROBE_CACHE, CACHE_DIR, CANARY, CANARY_TIMEOUT, STEP_TIMEOUT, AUDIT_EVERY,
         GUARD_SNAPSHOT_EVERY, TRUST_TOLERANCE, CONFIG);
   }

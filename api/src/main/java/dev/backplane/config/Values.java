@@ -84,6 +84,29 @@ public final class Values {
     return n;
   }
 
+  /**
+   * Parses a size: a number of bytes, or with {@code k}, {@code m}, {@code g} (binary units), e.g.
+   * {@code 512m}.
+   */
+  public static long bytes(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    long unit = 1;
+    if (t.endsWith("k") || t.endsWith("m") || t.endsWith("g")) {
+      unit = t.endsWith("k") ? 1L << 10 : t.endsWith("m") ? 1L << 20 : 1L << 30;
+      t = t.substring(0, t.length() - 1).trim();
+    }
+    try {
+      long n = Long.parseLong(t);
+      if (n < 1 || n > Long.MAX_VALUE / unit) {
+        throw new NumberFormatException();
+      }
+      return n * unit;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a size such as 512m, 2g or a positive number"
+          + " of bytes");
+    }
+  }
+
   /** Parses a long. */
   public static long longValue(String text) {
     try {

@@ -267,7 +267,8 @@ public final class Sequential implements AutoCloseable {
         : opts.preferences();
     Fallback fallback = opts.fallback() != null ? opts.fallback()
         : bp.config().get(CoreKeys.FALLBACK);
-    Placement chosen = bp.place(prefs, fallback);
+    Placement chosen = PlacementPlanner.refine(bp, newSpec, bp.place(prefs, fallback), prefs,
+        fallback);
     CompiledOn compiled = compileOn(bp, newSpec, chosen);
 
     // In-flight predictions hold the read lock: the old executable is closed only after they
@@ -293,6 +294,39 @@ public final class Sequential implements AutoCloseable {
   }
 
   private record CompiledOn(Placement placement, Executable executable) {}
+
+  /**
+   * Where {@code compile(opts)} would place the model, without compiling it: the candidates with
+   * their status, measured step time ({@code backplane.placement=fastest}) and estimated memory.
+   *
+   * @throws dev.backplane.PlacementException when no device is usable under the policy
+   */
+  public synchronized Placement place(CompileOptions opts) {
+    Backplane bp = opts.backplane() != null ? opts.backplane() : Backplane.global();
+    long seed = opts.seed() != null ? opts.seed() : bp.config().get(CoreKeys.SEED);
+    ModelSpec s = topology == null
+        ? ModelSpec.withWeights(name, inputShape, layers, opts.loss(), opts.optimizer(), seed,
+            ModelSpec.initialParameters(topology(), layers, seed),
+            ModelSpec.initialVariables(topology(), layers, seed))
+        : ModelSpec.wired(name, topology, layers, opts.loss(), opts.optimizer(), seed,
+            ModelSpec.initialParameters(topology(), layers, seed),
+            ModelSpec.initialVariables(topology(), layers, seed));
+    List<String> prefs = opts.preferences().isEmpty() ? bp.configuredPreferences()
+        : opts.preferences();
+    Fallback fallback = opts.fallback() != null ? opts.fallback()
+        : bp.config().get(CoreKeys.FALLBACK);
+    return PlacementPlanner.refine(bp, s, bp.place(prefs, fallback), prefs, fallback);
+  }
+
+  /** The estimated working set in bytes of one training step at this batch size. */
+  public long estimateMemory(CompileOptions opts, int batchSize) {
+    Backplane bp = opts.backplane() != null ? opts.backplane() : Backplane.global();
+    long seed = opts.seed() != null ? opts.seed() : bp.config().get(CoreKeys.SEED);
+    ModelSpec s = ModelSpec.wired(name, topology(), layers, opts.loss(), opts.optimizer(), seed,
+        ModelSpec.initialParameters(topology(), layers, seed),
+        ModelSpec.initialVariables(topology(), layers, seed));
+    return PlacementPlanner.estimateBytes(s, batchSize);
+  }
 
   /** Compiles on the placed device; if that backend refuses or fails, falls back when allowed. */
   private CompiledOn compileOn(Backplane bp, ModelSpec s, Placement p) {

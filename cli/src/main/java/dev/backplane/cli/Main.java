@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "backplane", mixinStandardHelpOptions = true, version = "backplane 0.1.0",
     description = "Train Keras-style models on the best device this machine has.",
     subcommands = {DevicesCommand.class, TrainCommand.class, BenchCommand.class,
-        PredictCommand.class, ConformanceCommand.class, OpsCommand.class})
+        PredictCommand.class, ConformanceCommand.class, OpsCommand.class, PlaceCommand.class})
 public final class Main implements Runnable {
   /** Exit code for usage and configuration errors. */
   public static final int USAGE = 2;
