@@ -29,7 +29,32 @@ public enum Activation {
   /** {@code x > 0 ? x : 0.2 x}: Keras 3's {@code leaky_relu} default negative slope. */
   LEAKY_RELU("leaky_relu"),
   /** Exact GELU, Keras's default: {@code x/2 (1 + erf(x / sqrt 2))}. */
-  GELU("gelu");
+  GELU("gelu"),
+  /** {@code log(1 + exp(x))}, computed as {@code max(x, 0) + log1p(exp(-|x|))}. */
+  SOFTPLUS("softplus"),
+  /** {@code x / (|x| + 1)}. */
+  SOFTSIGN("softsign"),
+  /** {@code scale · (x > 0 ? x : alpha (exp(x) - 1))} with Keras's alpha and scale. */
+  SELU("selu"),
+  /** {@code x · sigmoid(x)}; also called {@code silu}. */
+  SWISH("swish"),
+  /** Keras 3's {@code relu6(x + 3) / 6}: 0 below -3, 1 above 3, {@code x / 6 + 0.5} between. */
+  HARD_SIGMOID("hard_sigmoid"),
+  /** {@code x · hard_sigmoid(x)}; also called {@code hard_silu}. */
+  HARD_SWISH("hard_swish"),
+  /** {@code min(max(x, 0), 6)}. */
+  RELU6("relu6"),
+  /** {@code exp(x)}. */
+  EXPONENTIAL("exponential"),
+  /** Row-wise log-softmax over the last axis. */
+  LOG_SOFTMAX("log_softmax"),
+  /** {@code x · tanh(softplus(x))}. */
+  MISH("mish");
+
+  /** SELU's alpha (Keras). */
+  public static final double SELU_ALPHA = 1.67326324;
+  /** SELU's scale (Keras). */
+  public static final double SELU_SCALE = 1.05070098;
 
   /** Negative slope of {@link #LEAKY_RELU} (Keras 3 {@code keras.activations.leaky_relu}). */
   public static final double LEAKY_RELU_SLOPE = 0.2;
@@ -47,9 +72,9 @@ public enum Activation {
     return kerasName;
   }
 
-  /** Whether the function acts on each element alone (all but softmax). */
+  /** Whether the function acts on each element alone (all but softmax and log_softmax). */
   public boolean elementwise() {
-    return this != SOFTMAX;
+    return this != SOFTMAX && this != LOG_SOFTMAX;
   }
 
   /**
@@ -73,14 +98,36 @@ public enum Activation {
         return x > 0 ? x : LEAKY_RELU_SLOPE * x;
       case GELU:
         return 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)));
+      case SOFTPLUS:
+        return softplus(x);
+      case SOFTSIGN:
+        return x / (Math.abs(x) + 1);
+      case SELU:
+        return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x));
+      case SWISH:
+        return x / (1 + Math.exp(-x));
+      case HARD_SIGMOID:
+        return Math.min(Math.max(x + 3, 0), 6) / 6;
+      case HARD_SWISH:
+        return x * Math.min(Math.max(x + 3, 0), 6) / 6;
+      case RELU6:
+        return Math.min(Math.max(x, 0), 6);
+      case EXPONENTIAL:
+        return Math.exp(x);
+      case MISH:
+        return x * Math.tanh(softplus(x));
       default:
         throw new IllegalStateException(this + " acts on rows, not elements");
     }
   }
 
+  private static double softplus(double x) {
+    return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+  }
+
   /**
-   * Looks an activation up by its Keras name ({@code "relu"}), case-insensitively; {@code null}
-   * or {@code ""} is linear, as in Keras.
+   * Looks an activation up by its Keras name ({@code "relu"}) or alias ({@code "silu"},
+   * {@code "hard_silu"}), case-insensitively; {@code null} or {@code ""} is linear, as in Keras.
    *
    * @throws IllegalArgumentException listing the known names
    */
@@ -89,6 +136,12 @@ public enum Activation {
       return LINEAR;
     }
     String key = name.trim().toLowerCase(Locale.ROOT);
+    if (key.equals("silu")) {
+      return SWISH;
+    }
+    if (key.equals("hard_silu")) {
+      return HARD_SWISH;
+    }
     for (Activation a : values()) {
       if (a.kerasName.equals(key)) {
         return a;
@@ -120,8 +173,37 @@ public enum Activation {
       case GELU:
         return ops.mul(ops.mul(ops.scalar(0.5), x),
             ops.add(ops.scalar(1), ops.erf(ops.mul(x, ops.scalar(1 / Math.sqrt(2))))));
+      case SOFTPLUS:
+        return softplus(ops, x);
+      case SOFTSIGN:
+        return ops.div(x, ops.add(ops.abs(x), ops.scalar(1)));
+      case SELU:
+        return ops.mul(ops.scalar(SELU_SCALE), ops.where(ops.greater(x, ops.scalar(0)), x,
+            ops.mul(ops.scalar(SELU_ALPHA), ops.expm1(ops.minimum(x, ops.scalar(0))))));
+      case SWISH:
+        return ops.mul(x, ops.sigmoid(x));
+      case HARD_SIGMOID:
+        return hardSigmoid(ops, x);
+      case HARD_SWISH:
+        return ops.mul(x, hardSigmoid(ops, x));
+      case RELU6:
+        return ops.clip(x, 0, 6);
+      case EXPONENTIAL:
+        return ops.exp(x);
+      case LOG_SOFTMAX:
+        return ops.logSoftmax(x, -1);
+      case MISH:
+        return ops.mul(x, ops.tanh(softplus(ops, x)));
       default:
         throw new IllegalStateException("Unhandled activation " + this);
     }
+  }
+
+  private static Node softplus(Ops ops, Node x) {
+    return ops.add(ops.relu(x), ops.log1p(ops.exp(ops.neg(ops.abs(x)))));
+  }
+
+  private static Node hardSigmoid(Ops ops, Node x) {
+    return ops.mul(ops.clip(ops.add(x, ops.scalar(3)), 0, 6), ops.scalar(1.0 / 6));
   }
 }

@@ -34,6 +34,9 @@ final class DataChecks {
           .replace("(None", "(" + x.rows()) + "; reshape the data or change the model's input"
           + " shape");
     }
+    if (Layers.unwrap(first) instanceof Embedding e) {
+      e.checkIndices(x.data(), x.offset(), x.size(), x.rowSize(), what);
+    }
   }
 
   /**

@@ -21,6 +21,7 @@ public final class LayerContext {
   private Layer layer;
   private int layerIndex;
   private Map<String, Node> weights = Map.of();
+  private int frozen;
 
   LayerContext(Ops ops, boolean training, Node iteration, long seed) {
     this.ops = Objects.requireNonNull(ops, "ops");
@@ -49,6 +50,31 @@ public final class LayerContext {
   /** Whether this graph is the training step (dropout active, batch statistics). */
   public boolean training() {
     return training;
+  }
+
+  /**
+   * Whether the layer being built is trainable: false inside a {@link Frozen} layer, where
+   * layers with batch statistics (BatchNormalization) run in inference mode, as Keras does for
+   * {@code trainable = False}.
+   */
+  public boolean trainable() {
+    return frozen == 0;
+  }
+
+  /**
+   * Whether the layer should use batch statistics and update its state: {@link #training()}
+   * and {@link #trainable()}.
+   */
+  public boolean updatesStatistics() {
+    return training && frozen == 0;
+  }
+
+  void freeze() {
+    frozen++;
+  }
+
+  void unfreeze() {
+    frozen--;
   }
 
   /** The optimizer's iteration count, an int32 scalar (for random ops). */
@@ -87,11 +113,12 @@ public final class LayerContext {
 
   /**
    * In training, sets the layer's non-trainable weight {@code name} to {@code value} after the
-   * step (e.g. BatchNormalization's moving mean). Ignored outside training.
+   * step (e.g. BatchNormalization's moving mean). Ignored outside training and inside a
+   * {@link Frozen} layer.
    */
   public void updateState(String name, Node value) {
     Node w = weight(name);
-    if (training) {
+    if (training && frozen == 0) {
       updates.put(w.attrs().s("name"), value);
     }
   }

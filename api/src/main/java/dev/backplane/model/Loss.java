@@ -20,6 +20,17 @@ import java.util.Objects;
  *       label.
  *   <li>{@code mean_squared_error}: {@code mean_j (y - out)^2}; {@code mean_absolute_error}:
  *       {@code mean_j |y - out|}.
+ *   <li>{@code hinge}: labels in {0, 1} become {-1, 1} (when every label of the batch is 0 or
+ *       1), then {@code mean_j max(1 - y out, 0)}.
+ *   <li>{@code categorical_hinge}: {@code max(max_j (1 - y_j) out_j - sum_j y_j out_j + 1, 0)}.
+ *   <li>{@code huber} ({@code delta = 1}): with {@code e = |out - y|},
+ *       {@code mean_j (e <= delta ? e^2 / 2 : delta e - delta^2 / 2)}.
+ *   <li>{@code kl_divergence}: {@code sum_j y' log(y' / p)} with {@code y' = clip(y, eps, 1)},
+ *       {@code p = clip(out, eps, 1)}.
+ *   <li>{@code log_cosh}: with {@code d = out - y}, {@code mean_j d + softplus(-2 d) - log 2}.
+ *   <li>{@code poisson}: {@code mean_j out - y log(out + eps)}.
+ *   <li>{@code cosine_similarity}: {@code -sum_j l2n(y)_j l2n(out)_j} with
+ *       {@code l2n(v) = v / sqrt(max(sum v^2, 1e-12))}.
  * </ul>
  *
  * <p>Where the clip is active its gradient is zero, as in Keras.
@@ -59,7 +70,21 @@ public record Loss(Type type, boolean fromLogits, String customName, PerSample f
     /** Keras {@code mean_absolute_error}, alias {@code mae}. */
     MEAN_ABSOLUTE_ERROR("mean_absolute_error"),
     /** A user's loss written on the op set ({@link Loss#custom}). */
-    CUSTOM("custom");
+    CUSTOM("custom"),
+    /** Keras {@code categorical_hinge}. */
+    CATEGORICAL_HINGE("categorical_hinge"),
+    /** Keras {@code hinge}. */
+    HINGE("hinge"),
+    /** Keras {@code huber} with {@code delta = 1}. */
+    HUBER("huber"),
+    /** Keras {@code kl_divergence}, alias {@code kld}. */
+    KL_DIVERGENCE("kl_divergence"),
+    /** Keras {@code log_cosh}, alias {@code logcosh}. */
+    LOG_COSH("log_cosh"),
+    /** Keras {@code poisson}. */
+    POISSON("poisson"),
+    /** Keras {@code cosine_similarity}. */
+    COSINE_SIMILARITY("cosine_similarity");
 
     private final String kerasName;
 
@@ -143,6 +168,11 @@ public record Loss(Type type, boolean fromLogits, String customName, PerSample f
         return MEAN_SQUARED_ERROR;
       case "mae":
         return MEAN_ABSOLUTE_ERROR;
+      case "kld":
+      case "kullback_leibler_divergence":
+        return new Loss(Type.KL_DIVERGENCE, false);
+      case "logcosh":
+        return new Loss(Type.LOG_COSH, false);
       default:
         for (Type t : Type.values()) {
           if (t != Type.CUSTOM && t.kerasName.equals(key)) {
@@ -152,7 +182,8 @@ public record Loss(Type type, boolean fromLogits, String customName, PerSample f
     }
     throw new IllegalArgumentException("Unknown loss '" + name + "'. Expected one of "
         + "binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, "
-        + "mean_squared_error (mse), mean_absolute_error (mae)");
+        + "mean_squared_error (mse), mean_absolute_error (mae), categorical_hinge, hinge, huber,"
+        + " kl_divergence (kld), log_cosh (logcosh), poisson, cosine_similarity");
   }
 
   @Override
@@ -192,9 +223,57 @@ public record Loss(Type type, boolean fromLogits, String customName, PerSample f
         return ops.mean(ops.abs(ops.sub(y, out)), -1, false);
       case CUSTOM:
         return function.build(ops, y, out);
+      case HINGE: {
+        Node isZero = ops.equal(y, ops.scalar(0));
+        Node isOne = ops.equal(y, ops.scalar(1));
+        Node notBinary = ops.max(ops.sub(one, ops.add(isZero, isOne)), allAxes(y), false);
+        Node labels = ops.where(ops.greater(notBinary, ops.scalar(0)), y,
+            ops.sub(ops.mul(ops.scalar(2), y), one));
+        return ops.mean(ops.relu(ops.sub(one, ops.mul(labels, out))), -1, false);
+      }
+      case CATEGORICAL_HINGE: {
+        Node pos = ops.sum(ops.mul(y, out), -1, false);
+        Node neg = ops.max(ops.mul(ops.sub(one, y), out), new int[] {out.rank() - 1}, false);
+        return ops.relu(ops.add(ops.sub(neg, pos), one));
+      }
+      case HUBER: {
+        Node e = ops.abs(ops.sub(out, y));
+        Node quadratic = ops.mul(ops.scalar(0.5), ops.square(e));
+        Node linear = ops.sub(e, ops.scalar(0.5));
+        return ops.mean(ops.where(ops.lessEqual(e, one), quadratic, linear), -1, false);
+      }
+      case KL_DIVERGENCE: {
+        Node t = ops.clip(y, EPSILON, 1);
+        Node p = ops.clip(out, EPSILON, 1);
+        return ops.sum(ops.mul(t, ops.log(ops.div(t, p))), -1, false);
+      }
+      case LOG_COSH: {
+        Node d = ops.sub(out, y);
+        Node m = ops.mul(ops.scalar(-2), d);
+        Node softplus = ops.add(ops.relu(m), ops.log1p(ops.exp(ops.neg(ops.abs(m)))));
+        return ops.mean(ops.sub(ops.add(d, softplus), ops.scalar(Math.log(2))), -1, false);
+      }
+      case POISSON:
+        return ops.mean(ops.sub(out, ops.mul(y, ops.log(ops.add(out, ops.scalar(EPSILON))))),
+            -1, false);
+      case COSINE_SIMILARITY:
+        return ops.neg(ops.sum(ops.mul(l2Normalize(ops, y), l2Normalize(ops, out)), -1, false));
       default:
         throw new IllegalStateException("Unhandled loss " + type);
     }
+  }
+
+  private static Node l2Normalize(Ops ops, Node v) {
+    Node sq = ops.sum(ops.square(v), -1, true);
+    return ops.mul(v, ops.rsqrt(ops.maximum(sq, ops.scalar(1e-12))));
+  }
+
+  private static int[] allAxes(Node x) {
+    int[] a = new int[x.rank()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = i;
+    }
+    return a;
   }
 
   private Node crossEntropy(Ops ops, Node y, Node out) {

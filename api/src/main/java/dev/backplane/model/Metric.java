@@ -19,7 +19,17 @@ public enum Metric {
   /** Mean squared error. */
   MSE("mse"),
   /** Mean absolute error. */
-  MAE("mae");
+  MAE("mae"),
+  /**
+   * Fraction of samples whose arg-max label is among the {@link #TOP_K} highest outputs (ties
+   * at the boundary count as in, as TF's {@code in_top_k}).
+   */
+  TOP_K_CATEGORICAL_ACCURACY("top_k_categorical_accuracy"),
+  /** As {@link #TOP_K_CATEGORICAL_ACCURACY} with an integer label. */
+  SPARSE_TOP_K_CATEGORICAL_ACCURACY("sparse_top_k_categorical_accuracy");
+
+  /** Keras's default {@code k} of the top-k metrics. */
+  public static final int TOP_K = 5;
 
   private final String kerasName;
 
@@ -69,6 +79,7 @@ public enum Metric {
         }
     }
     throw new IllegalArgumentException("Unknown metric '" + name + "'. Expected one of accuracy,"
-        + " binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, mse, mae");
+        + " binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, mse, mae,"
+        + " top_k_categorical_accuracy, sparse_top_k_categorical_accuracy");
   }
 }

@@ -89,9 +89,35 @@ final class MetricAccumulator {
           total += s / outputs;
         }
         return total;
+      case TOP_K_CATEGORICAL_ACCURACY:
+        for (int r = 0; r < rows; r++) {
+          int o = r * outputs;
+          total += inTopK(out, o, argmax(y, yOff + o) - yOff - o) ? 1 : 0;
+        }
+        return total;
+      case SPARSE_TOP_K_CATEGORICAL_ACCURACY:
+        for (int r = 0; r < rows; r++) {
+          total += inTopK(out, r * outputs, (int) y[yOff + r]) ? 1 : 0;
+        }
+        return total;
       default:
         throw new IllegalStateException("Unresolved metric " + metric);
     }
+  }
+
+  /** TF's in_top_k: fewer than k outputs of the row are strictly above the target's. */
+  private boolean inTopK(float[] out, int from, int target) {
+    if (target < 0 || target >= outputs) {
+      return false;
+    }
+    float t = out[from + target];
+    int above = 0;
+    for (int j = 0; j < outputs; j++) {
+      if (out[from + j] > t) {
+        above++;
+      }
+    }
+    return above < Metric.TOP_K;
   }
 
   private int argmax(float[] a, int from) {

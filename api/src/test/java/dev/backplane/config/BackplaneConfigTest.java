@@ -69,7 +69,8 @@ class BackplaneConfigTest {
         .hasMessageContaining("1) Unknown key backplane.thread (from system property). Known keys:"
             + " backplane.audit.every, backplane.backend, backplane.cache.dir, backplane.canary,"
             + " backplane.canary.timeout, backplane.config, backplane.device, backplane.fallback,"
-            + " backplane.guard.snapshot.every, backplane.probe.cache")
+            + " backplane.guard.snapshot.every, backplane.memory.limit, backplane.placement,"
+            + " backplane.placement.batch-size, backplane.probe.cache")
         .hasMessageContaining("Unknown environment variable BACKPLANE_SEEDS")
         .hasMessageContaining("Invalid backplane.fallback configuration (from system property):"
             + " expected one of cpu, none. Expected cpu | none. Received: backplane.fallback=maybe")

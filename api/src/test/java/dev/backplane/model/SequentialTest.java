@@ -368,12 +368,12 @@ class SequentialTest {
     Sequential m = new Sequential(new int[] {2}, new Dense(1));
     assertThatThrownBy(() -> m.compile("adamw", "mse"))
         .hasMessage("Unknown optimizer 'adamw'. Expected one of sgd, adam, rmsprop");
-    assertThatThrownBy(() -> m.compile("adam", "hinge"))
-        .hasMessageContaining("Unknown loss 'hinge'. Expected one of binary_crossentropy");
+    assertThatThrownBy(() -> m.compile("adam", "squared_hinge"))
+        .hasMessageContaining("Unknown loss 'squared_hinge'. Expected one of binary_crossentropy");
     assertThatThrownBy(() -> m.compile("adam", "mse", "auc"))
         .hasMessageContaining("Unknown metric 'auc'. Expected one of accuracy");
-    assertThatThrownBy(() -> new Dense(1, "swish"))
-        .hasMessageContaining("Unknown activation 'swish'. Expected one of linear, relu");
+    assertThatThrownBy(() -> new Dense(1, "crelu"))
+        .hasMessageContaining("Unknown activation 'crelu'. Expected one of linear, relu");
     assertThat(m.isCompiled()).isFalse();
   }
 

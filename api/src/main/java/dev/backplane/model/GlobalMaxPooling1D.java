@@ -1,0 +1,74 @@
+package dev.backplane.model;
+
+import dev.backplane.ops.Node;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Keras's {@code GlobalMaxPooling1D}: the maximum over the steps axis, per channel. With
+ * {@code keepdims} the spatial axes stay as size 1. Defaults as in Keras: {@code channels_last},
+ * no keepdims.
+ *
+ * @param dataFormat where the channel axis lies
+ * @param keepdims whether to keep the spatial axes with size 1
+ * @param name the layer name, or {@code null} for an automatic one
+ */
+public record GlobalMaxPooling1D(DataFormat dataFormat, boolean keepdims, String name)
+    implements Layer {
+  private static final int RANK = 1;
+  private static final String CLS = "GlobalMaxPooling1D";
+  private static final boolean MAX = true;
+
+  /** Validates the configuration. */
+  public GlobalMaxPooling1D {
+    Objects.requireNonNull(dataFormat, "dataFormat");
+  }
+
+  /** {@code GlobalMaxPooling1D()}. */
+  public GlobalMaxPooling1D() {
+    this(DataFormat.CHANNELS_LAST, false, null);
+  }
+
+  /** {@code GlobalMaxPooling1D(keepdims=...)}. */
+  public GlobalMaxPooling1D(boolean keepdims) {
+    this(DataFormat.CHANNELS_LAST, keepdims, null);
+  }
+
+  @Override
+  public String kerasClass() {
+    return CLS;
+  }
+
+  @Override
+  public GlobalMaxPooling1D withName(String newName) {
+    return new GlobalMaxPooling1D(dataFormat, keepdims, newName);
+  }
+
+  private Spatial geometry() {
+    return new Spatial(name, CLS, RANK, Spatial.repeat(1, RANK), Spatial.repeat(1, RANK),
+        Spatial.repeat(1, RANK), Padding.VALID, dataFormat);
+  }
+
+  @Override
+  public int[] outputShape(int[] inputShape) {
+    Spatial s = geometry();
+    int c = s.channelsOf(inputShape);
+    return keepdims ? s.shape(Spatial.repeat(1, RANK), c) : new int[] {c};
+  }
+
+  @Override
+  public List<ParameterSpec> parameters(int[] inputShape) {
+    outputShape(inputShape);
+    return List.of();
+  }
+
+  @Override
+  public Node call(LayerContext ctx, Node x) {
+    int[] axes = new int[RANK];
+    int first = dataFormat == DataFormat.CHANNELS_LAST ? 1 : 2;
+    for (int i = 0; i < RANK; i++) {
+      axes[i] = first + i;
+    }
+    return MAX ? ctx.ops().max(x, axes, keepdims) : ctx.ops().mean(x, axes, keepdims);
+  }
+}
