@@ -25,6 +25,11 @@ import java.util.stream.Collectors;
  * against the known keys and reports all problems in one {@link ConfigException}.
  */
 public final class BackplaneConfig {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger("dev.backplane");
+  /** Unknown environment variables already warned about in this process. */
+  private static final java.util.Set<String> WARNED_ENV =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final String PREFIX = "backplane.";
   private static final String ENV_PREFIX = "BACKPLANE_";
 
@@ -123,8 +128,10 @@ public final class BackplaneConfig {
       envNames.put(k.environmentName(), k);
     }
     for (String env : byEnvName.keySet()) {
-      if (!envNames.containsKey(env)) {
-        problems.add("Unknown environment variable " + env + ". Known: "
+      // The environment is shared with other programs: an unknown BACKPLANE_* variable is a
+      // warning (once per name), not an error; keys set by the program, -D or a file still are.
+      if (!envNames.containsKey(env) && WARNED_ENV.add(env)) {
+        LOG.warning("Ignoring unknown environment variable " + env + ". Known: "
             + new TreeSet<>(envNames.keySet()).stream().collect(Collectors.joining(", ")));
       }
     }

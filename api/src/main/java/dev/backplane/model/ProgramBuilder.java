@@ -107,6 +107,7 @@ public final class ProgramBuilder {
     List<Node> grads = Gradients.of(ops.mean(perSample), trainable);
     Optimizer optimizer = spec.optimizer();
     g.scope("optimizer " + optimizer.kerasName());
+    grads = optimizer.clipGradients(ops, grads);
     Map<String, Node> updates = new LinkedHashMap<>();
     Node t = ops.add(ops.cast(iteration, DType.FLOAT32), ops.scalar(1));
     for (int k = 0; k < trainable.size(); k++) {

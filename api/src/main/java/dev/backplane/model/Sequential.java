@@ -362,6 +362,19 @@ public final class Sequential implements AutoCloseable {
     }
   }
 
+  /**
+   * Keras predicts with uncompiled models: place and compile on first use, with a placeholder
+   * loss and optimizer that only a later {@code compile} (which keeps the weights) replaces.
+   */
+  private synchronized void placeForInference() {
+    if (executable != null) {
+      return;
+    }
+    LOG.fine("Model '" + name + "' was not compiled; placing it for prediction");
+    compile(CompileOptions.builder().optimizer(new dev.backplane.optimizer.SGD())
+        .loss(Loss.MEAN_SQUARED_ERROR).build());
+  }
+
   /** Whether {@code compile} has run. */
   public boolean isCompiled() {
     return executable != null;
@@ -597,6 +610,9 @@ public final class Sequential implements AutoCloseable {
    * @return outputs shaped {@code (n, outputShape...)}
    */
   public Tensor predict(Tensor x, int batchSize) {
+    if (executable == null && !closed) {
+      placeForInference();
+    }
     requireCompiled();
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);

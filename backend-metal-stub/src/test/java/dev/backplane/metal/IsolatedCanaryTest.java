@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /** With {@code backplane.probe.isolation=process} the canary runs in the child JVM too. */
 class IsolatedCanaryTest {
-  private static Placement place(String mode) {
+  private static Placement place(String mode, String canaryTimeout) {
     try (Backplane bp = TestBackplanes.of(TestBackplanes.config("backplane.probe.isolation",
-        "process", "backplane.metal.simulate", mode, "backplane.canary.timeout", "300ms"),
+        "process", "backplane.metal.simulate", mode, "backplane.canary.timeout", canaryTimeout),
         new MetalProvider(), new AccelerateProvider())) {
       return bp.place(List.of("metal", "accelerate"), Fallback.CPU);
     }
@@ -23,7 +23,7 @@ class IsolatedCanaryTest {
 
   @Test
   void aHangingDeviceFailsItsCanaryInTheChild() {
-    Placement p = place("hang");
+    Placement p = place("hang", "300ms");
     assertThat(p.device()).isEqualTo(Device.cpu("accelerate", 0));
     assertThat(p.explain()).contains("metal:gpu:0       rejected  UNSTABLE: canary failed: timed"
         + " out after 300ms (backplane.canary.timeout) and was abandoned");
@@ -31,6 +31,7 @@ class IsolatedCanaryTest {
 
   @Test
   void aHealthyDevicePassesItsCanaryInTheChild() {
-    assertThat(place("nan-after:5").device()).isEqualTo(MetalProvider.DEVICE);
+    // A generous deadline: the healthy canary must pass however loaded the machine is.
+    assertThat(place("nan-after:5", "60s").device()).isEqualTo(MetalProvider.DEVICE);
   }
 }

@@ -1,7 +1,16 @@
 package dev.backplane.tfjava;
 
 import dev.backplane.Device;
+import dev.backplane.UnsupportedFeatureException;
+import dev.backplane.model.Shapes;
+import dev.backplane.model.ProgramBuilder;
+import dev.backplane.model.Programs;
+import dev.backplane.ops.Gradients;
+import dev.backplane.ops.Node;
+import dev.backplane.ops.Ops;
 import dev.backplane.spi.Executable;
+import dev.backplane.spi.OpSupport;
+import dev.backplane.spi.Program;
 import dev.backplane.spi.ModelSpec;
 import dev.backplane.spi.ModelState;
 import dev.backplane.spi.NamedArray;
@@ -14,12 +23,12 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
- * A model compiled to one TensorFlow graph and session on one device. A training step is one
- * {@code Session.run}: it feeds the batch, runs the fused update target and fetches the outputs
- * and the loss sum together.
+ * A model's programs lowered to one TensorFlow graph and session on one device. A training step
+ * is one {@code Session.run}: it feeds the batch, the iteration count and any host-computed random
+ * values, runs the update target (every assignment reading the values before the step) and
+ * fetches the outputs and the loss sum together. The iteration count is kept here on the host.
  */
 final class TfExecutable implements Executable {
   /** Batches with more input values than this get one-shot tensors instead of cached ones. */
@@ -34,7 +43,9 @@ final class TfExecutable implements Executable {
   private final Batches batches;
   private final RunnerCache trainRunners;
   private final RunnerCache evalRunners;
+  private volatile long iterations;
   private volatile boolean closed;
+  private List<Operand<TFloat32>> gradients;
 
   private TfExecutable(ModelSpec spec, TfDevice device, ModelGraph graph, Session session,
       Consumer<TfExecutable> onClose) {
@@ -51,13 +62,15 @@ final class TfExecutable implements Executable {
     batches = new Batches(spec);
     int yPerRow = batches.labelsPerRow();
     trainRunners = new RunnerCache(rows -> new BatchRunner(session, graph, rows, xShape, yPerRow,
-        r -> r.fetch(graph.trainOutput).fetch(graph.trainLoss).addTarget(graph.trainStep)));
+        graph.train, r -> r.fetch(graph.train.output).fetch(graph.train.loss)
+            .addTarget(graph.trainStep)));
     evalRunners = new RunnerCache(rows -> new BatchRunner(session, graph, rows, xShape, yPerRow,
-        r -> r.fetch(graph.evalOutput).fetch(graph.evalLoss)));
+        graph.evaluate, r -> r.fetch(graph.evaluate.output).fetch(graph.evaluate.loss)));
   }
 
   /**
-   * Builds the graph, opens its session and assigns the spec's initial state.
+   * Lowers the spec's programs to a graph, opens its session and assigns the spec's initial
+   * state.
    *
    * @param onClose told when the executable closes (the backend forgets it)
    * @throws dev.backplane.UnsupportedFeatureException for a layer or option this backend lacks
@@ -65,10 +78,12 @@ final class TfExecutable implements Executable {
    */
   static TfExecutable compile(ModelSpec spec, TfDevice device, SessionSettings settings,
       Consumer<TfExecutable> onClose) {
-    ModelSupport.check(spec);
+    Programs programs = spec.programs();
+    OpSupport.require(TfJavaProvider.ID, programs, Lowering.SUPPORTED);
+    checkLabels(spec, programs);
     ModelGraph graph;
     try {
-      graph = ModelGraph.build(spec, device);
+      graph = ModelGraph.build(spec, programs, device, TfJavaProvider.ID);
     } catch (RuntimeException e) {
       throw TfErrors.translate("building the graph", spec.name(), device.device(), e);
     }
@@ -87,6 +102,26 @@ final class TfExecutable implements Executable {
     }
   }
 
+  /**
+   * The labels a batch carries ({@link Batches#labelsPerRow}) must fill the programs' label input:
+   * a categorical loss over an output with several feature axes labels only its last axis.
+   */
+  private static void checkLabels(ModelSpec spec, Programs programs) {
+    int perRow = new Batches(spec).labelsPerRow();
+    Node y = programs.train().input("y");
+    long size = 1;
+    for (int i = 1; i < y.rank(); i++) {
+      size *= y.dim(i);
+    }
+    if (size != perRow) {
+      int[] out = spec.outputShapeOf(spec.layers().size() - 1);
+      throw new UnsupportedFeatureException(TfJavaProvider.ID, "loss " + spec.loss()
+          + " on an output of shape " + Shapes.withBatch(out) + ": its labels take " + size
+          + " values per row but batches carry " + perRow
+          + " (more than one feature axis); add a Flatten layer before the output");
+    }
+  }
+
   @Override
   public Device device() {
     return device;
@@ -95,7 +130,9 @@ final class TfExecutable implements Executable {
   @Override
   public double trainStep(Tensor x, Tensor y, float[] outputs) {
     int rows = batches.check(x, y, outputs);
-    return step("trainStep", trainRunners, rows, x, y, outputs);
+    double loss = step("trainStep", trainRunners, rows, x, y, outputs);
+    iterations++;
+    return loss;
   }
 
   @Override
@@ -121,7 +158,7 @@ final class TfExecutable implements Executable {
 
   private double run(String what, BatchRunner runner, int rows, Tensor x, Tensor y,
       float[] outputs) {
-    runner.load(x, y);
+    runner.load(x, y, iterations);
     try (Result result = runner.run()) {
       copy(result.get(0), outputs, rows * batches.outputSize());
       return ((TFloat32) result.get(1)).getFloat();
@@ -138,9 +175,9 @@ final class TfExecutable implements Executable {
     }
     checkOpen();
     // Thread-safe: a runner and tensors of its own per call; Session.run is thread-safe.
-    try (BatchRunner runner = new BatchRunner(session, graph, rows, xShape, 0,
-        r -> r.fetch(graph.evalOutput))) {
-      runner.load(x, null);
+    try (BatchRunner runner = new BatchRunner(session, graph, rows, xShape, 0, graph.predict,
+        r -> r.fetch(graph.predict.output))) {
+      runner.load(x, null, iterations);
       try (Result result = runner.run()) {
         copy(result.get(0), outputs, rows * batches.outputSize());
       }
@@ -157,24 +194,24 @@ final class TfExecutable implements Executable {
     checkOpen();
     StateVariables state = graph.state;
     Session.Runner runner = session.runner();
-    state.parameterReads.forEach(runner::fetch);
-    state.slotReads.forEach(runner::fetch);
-    runner.fetch(state.iterationRead);
+    state.reads.values().forEach(runner::fetch);
     ModelState layout = spec.initialState();
+    long at = iterations;
     try (Result result = runner.run()) {
-      int i = 0;
-      List<NamedArray> parameters = new ArrayList<>();
-      for (NamedArray p : layout.parameters()) {
-        parameters.add(read(p, result.get(i++)));
-      }
-      List<NamedArray> slots = new ArrayList<>();
-      for (NamedArray s : layout.slots()) {
-        slots.add(read(s, result.get(i++)));
-      }
-      return new ModelState(parameters, slots, ((TInt64) result.get(i)).getLong());
+      int[] i = {0};
+      return new ModelState(read(layout.parameters(), result, i),
+          read(layout.variables(), result, i), read(layout.slots(), result, i), at);
     } catch (RuntimeException e) {
       throw TfErrors.translate("snapshot", spec.name(), device, e);
     }
+  }
+
+  private static List<NamedArray> read(List<NamedArray> layout, Result result, int[] next) {
+    List<NamedArray> out = new ArrayList<>(layout.size());
+    for (NamedArray a : layout) {
+      out.add(read(a, result.get(next[0]++)));
+    }
+    return out;
   }
 
   @Override
@@ -185,11 +222,9 @@ final class TfExecutable implements Executable {
     List<org.tensorflow.Tensor> feeds = new ArrayList<>();
     try {
       Session.Runner runner = session.runner();
-      feed(runner, vars.parameterFeeds, state.parameters(), feeds);
-      feed(runner, vars.slotFeeds, state.slots(), feeds);
-      TInt64 iterations = TInt64.scalarOf(state.iterations());
-      feeds.add(iterations);
-      runner.feed(vars.iterationFeed, iterations).addTarget(vars.restore).run().close();
+      feed(runner, vars.feeds, StateVariables.all(state), feeds);
+      runner.addTarget(vars.restore).run().close();
+      iterations = state.iterations();
     } catch (RuntimeException e) {
       throw TfErrors.translate("restore", spec.name(), device, e);
     } finally {
@@ -201,17 +236,21 @@ final class TfExecutable implements Executable {
    * The gradients of the batch-mean training loss, in parameter order, without changing any
    * state. For tests: the finite-difference checks compare these with the loss.
    */
-  float[][] gradients(Tensor x, Tensor y) {
+  synchronized float[][] gradients(Tensor x, Tensor y) {
     int rows = batches.check(x, y, new float[x.rows() * batches.outputSize()]);
     checkOpen();
+    if (gradients == null) {
+      gradients = buildGradients();
+    }
+    List<Operand<TFloat32>> fetches = gradients;
     try (BatchRunner runner = new BatchRunner(session, graph, rows, xShape, batches.labelsPerRow(),
-        r -> {
-      graph.gradients.forEach(r::fetch);
+        graph.train, r -> {
+      fetches.forEach(r::fetch);
       return r;
     })) {
-      runner.load(x, y);
+      runner.load(x, y, iterations);
       try (Result result = runner.run()) {
-        float[][] grads = new float[graph.gradients.size()][];
+        float[][] grads = new float[fetches.size()][];
         for (int i = 0; i < grads.length; i++) {
           TFloat32 g = (TFloat32) result.get(i);
           grads[i] = new float[(int) g.shape().size()];
@@ -220,6 +259,46 @@ final class TfExecutable implements Executable {
         return grads;
       }
     }
+  }
+
+  /**
+   * The api's gradients of the batch-mean loss of the training-mode forward pass, lowered into
+   * this graph (TensorFlow sessions run ops added after they were created).
+   */
+  private List<Operand<TFloat32>> buildGradients() {
+    Program p = ProgramBuilder.build(spec, Program.Kind.TRAIN);
+    Ops ops = new Ops(p.graph());
+    List<Node> wrt = parameterNodes(p, ops, spec.initialState().parameters());
+    // Built after the variables: the gradient walk covers the nodes before its target.
+    Node mean = ops.div(p.loss(), ops.numel(p.input("x"), new int[] {0}));
+    List<Node> grads = Gradients.of(mean, wrt);
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    for (int i = 0; i < grads.size(); i++) {
+      Node g = grads.get(i);
+      if (g == null) {
+        g = ops.zerosLike(wrt.get(i));
+      }
+      graph.lowering.lowerAll(List.of(g));
+      out.add(graph.lowering.f32(g));
+    }
+    return out;
+  }
+
+  /** The program's variable node of each parameter, new ones for those it does not read. */
+  static List<Node> parameterNodes(Program p, Ops ops, List<NamedArray> parameters) {
+    java.util.Map<String, Node> byName = new java.util.HashMap<>();
+    for (int i = 0; i < p.graph().size(); i++) {
+      Node n = p.graph().node(i);
+      if (n.opName().equals("variable")) {
+        byName.putIfAbsent(n.attrs().s("name"), n);
+      }
+    }
+    List<Node> out = new ArrayList<>();
+    for (NamedArray a : parameters) {
+      Node n = byName.get(a.name());
+      out.add(n != null ? n : ops.variable(a.name(), a.shape()));
+    }
+    return out;
   }
 
   private static void feed(Session.Runner runner, List<? extends Operand<TFloat32>> placeholders,

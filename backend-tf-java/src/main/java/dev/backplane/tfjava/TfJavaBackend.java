@@ -44,6 +44,12 @@ final class TfJavaBackend implements Backend {
     return infos;
   }
 
+  /** The api ops this backend lowers to TensorFlow. */
+  @Override
+  public Set<String> supportedOps() {
+    return Lowering.SUPPORTED;
+  }
+
   @Override
   public Executable compile(ModelSpec spec, Device device) {
     Objects.requireNonNull(spec, "spec");

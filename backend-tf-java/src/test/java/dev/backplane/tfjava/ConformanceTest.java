@@ -3,11 +3,13 @@ package dev.backplane.tfjava;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.backplane.Device;
 import dev.backplane.config.BackplaneConfig;
 import dev.backplane.spi.Backend;
 import dev.backplane.spi.BackendContext;
 import dev.backplane.spi.BackendProvider;
 import dev.backplane.spi.Executable;
+import dev.backplane.spi.InterpreterExecutable;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -18,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Same seed, data and batches on tf-java and on a reference: per-epoch loss and the final state
- * agree within relative 1e-4 after one epoch. The reference is the float64 implementation in this
- * module (always) and the {@code accelerate} CPU backend in its reference mode (when it is on the
+ * agree within relative 1e-4 after one epoch. The reference is the api's float64 interpreter
+ * ({@link InterpreterExecutable}, always) and the {@code accelerate} CPU backend in its reference mode (when it is on the
  * class path).
  */
 class ConformanceTest {
@@ -44,11 +46,16 @@ class ConformanceTest {
   @MethodSource("cases")
   void agreesWithFloat64Reference(CrossBackendComparison.Case c) {
     try (Executable e = CrossBackendComparison.compileOnFirstDevice(tf, c.spec())) {
-      var outcome = CrossBackendComparison.compare(c, e, new Float64Reference(c.spec()));
+      var outcome = CrossBackendComparison.compare(c, e, reference(c));
       System.out.println("tf-java vs float64 reference, " + c + ": "
           + CrossBackendComparison.summary(outcome));
       CrossBackendComparison.assertAgree(outcome, RTOL, "tf-java", "float64 reference");
     }
+  }
+
+  /** The api's float64 interpreter running the same programs. */
+  private static Executable reference(CrossBackendComparison.Case c) {
+    return new InterpreterExecutable(c.spec(), Device.cpu("interpreter", 0));
   }
 
   @Test
@@ -59,7 +66,7 @@ class ConformanceTest {
     try (Backend optimized = new TfJavaProvider().open(context);
         Executable e = CrossBackendComparison.compileOnFirstDevice(optimized, c.spec())) {
       assertThat(optimized.devices().get(0).detail()).contains("Grappler on");
-      var outcome = CrossBackendComparison.compare(c, e, new Float64Reference(c.spec()));
+      var outcome = CrossBackendComparison.compare(c, e, reference(c));
       CrossBackendComparison.assertAgree(outcome, RTOL, "tf-java (Grappler on)",
           "float64 reference");
     }

@@ -114,6 +114,7 @@ public final class CrossBackendComparison {
       problems.add("iterations " + sa.iterations() + " vs " + sb.iterations());
     }
     compareArrays(sa.parameters(), sb.parameters(), rtol, problems);
+    compareArrays(sa.variables(), sb.variables(), rtol, problems);
     compareArrays(sa.slots(), sb.slots(), rtol * SLOT_TOLERANCE_FACTOR, problems);
     return problems;
   }

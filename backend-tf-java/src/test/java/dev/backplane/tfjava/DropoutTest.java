@@ -2,6 +2,7 @@ package dev.backplane.tfjava;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backplane.Device;
 import dev.backplane.model.Activation;
 import dev.backplane.model.Dense;
 import dev.backplane.model.Dropout;
@@ -11,7 +12,9 @@ import dev.backplane.model.Loss;
 import dev.backplane.optimizer.SGD;
 import dev.backplane.spi.Backend;
 import dev.backplane.spi.Executable;
+import dev.backplane.spi.InterpreterExecutable;
 import dev.backplane.spi.ModelSpec;
+import dev.backplane.spi.ModelState;
 import dev.backplane.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +23,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Dropout drops only in training, scales by 1 / (1 - rate), and rate 0 is exactly nothing. */
+/**
+ * Dropout drops only in training, scales by 1 / (1 - rate), rate 0 is exactly nothing, and its
+ * masks ({@code random_uniform >= rate}, fed from the host) are the interpreter's to the bit.
+ */
 class DropoutTest {
   private static final int FEATURES = 1000;
   private static Backend tf;
@@ -90,6 +96,36 @@ class DropoutTest {
       float[] again = new float[4];
       e.trainStep(x, y, again);
       assertThat(again).containsExactly(trained);
+    }
+  }
+
+  @Test
+  void masksMatchTheInterpreterExactly() {
+    // All inputs and weights 1: each output is (kept inputs) * 2, exact in float32 and float64,
+    // so any mask difference shows. Iterations 0 and 5 key different masks.
+    ModelSpec spec = ModelSpec.create("drop", new int[] {FEATURES},
+        List.of(new Dropout(0.5, "dropout"), new Dense(1, Activation.LINEAR, false,
+            Initializer.ONES, Initializer.ZEROS, "dense")),
+        Loss.MEAN_SQUARED_ERROR, new SGD(1e-9), 7);
+    float[] ones = new float[4 * FEATURES];
+    Arrays.fill(ones, 1f);
+    Tensor x = Tensor.wrap(ones, 4, FEATURES);
+    Tensor y = Tensor.zeros(4, 1);
+    try (Executable e = CrossBackendComparison.compileOnFirstDevice(tf, spec);
+        Executable reference = new InterpreterExecutable(spec, Device.cpu("interpreter", 0))) {
+      for (long iterations : new long[] {0, 5}) {
+        ModelState start = spec.initialState();
+        ModelState at = new ModelState(start.parameters(), start.variables(), start.slots(),
+            iterations);
+        e.restore(at);
+        reference.restore(at);
+        float[] trained = new float[4];
+        float[] expected = new float[4];
+        double loss = e.trainStep(x, y, trained);
+        double expectedLoss = reference.trainStep(x, y, expected);
+        assertThat(trained).as("iteration " + iterations).containsExactly(expected);
+        assertThat(loss).isEqualTo(expectedLoss);
+      }
     }
   }
 

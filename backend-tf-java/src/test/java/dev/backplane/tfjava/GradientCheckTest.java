@@ -26,9 +26,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every activation and loss: TensorFlow's gradients (through this backend's graph) against
- * central finite differences of the backend's own loss, and against the float64 reference's
- * backpropagation, which is itself checked against float64 finite differences.
+ * Every activation and loss: the api's gradient graph lowered to TensorFlow against central
+ * finite differences of the backend's own loss, and against the same gradient graph on the api's
+ * float64 interpreter, which is itself checked against float64 finite differences.
  */
 class GradientCheckTest {
   private static final int ROWS = 8;
@@ -86,8 +86,8 @@ class GradientCheckTest {
   }
 
   private void check(ModelSpec spec, Tensor x, Tensor y) {
-    Float64Reference reference = new Float64Reference(spec);
-    double[][] analytic = reference.pass(x, y, true).gradients();
+    InterpreterGradients reference = new InterpreterGradients(spec);
+    double[][] analytic = reference.gradients(x, y);
     double[][] referenceFd = referenceDifferences(reference, x, y);
     try (TfExecutable e = compile(spec)) {
       float[][] tfGrads = e.gradients(x, y);
@@ -132,7 +132,7 @@ class GradientCheckTest {
     return fd;
   }
 
-  private static double[][] referenceDifferences(Float64Reference r, Tensor x, Tensor y) {
+  private static double[][] referenceDifferences(InterpreterGradients r, Tensor x, Tensor y) {
     double h = 1e-6;
     double[][] params = r.parameters();
     double[][] fd = new double[params.length][];
@@ -141,9 +141,9 @@ class GradientCheckTest {
       for (int i = 0; i < params[p].length; i++) {
         double keep = params[p][i];
         params[p][i] = keep + h;
-        double plus = r.pass(x, y, true).lossSum() / ROWS;
+        double plus = r.lossSum(x, y) / ROWS;
         params[p][i] = keep - h;
-        double minus = r.pass(x, y, true).lossSum() / ROWS;
+        double minus = r.lossSum(x, y) / ROWS;
         params[p][i] = keep;
         fd[p][i] = (plus - minus) / (2 * h);
       }

@@ -3,6 +3,7 @@ package dev.backplane.tfjava;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.backplane.Device;
 import dev.backplane.model.Activation;
 import dev.backplane.model.Dense;
 import dev.backplane.model.Flatten;
@@ -10,6 +11,7 @@ import dev.backplane.model.Loss;
 import dev.backplane.optimizer.Adam;
 import dev.backplane.spi.Backend;
 import dev.backplane.spi.Executable;
+import dev.backplane.spi.InterpreterExecutable;
 import dev.backplane.spi.ModelSpec;
 import dev.backplane.tensor.Tensor;
 import java.util.ArrayList;
@@ -62,7 +64,8 @@ class PredictTest {
       e.predict(x, predicted);
       double loss = e.evaluateStep(x, y, evaluated);
       assertThat(predicted).containsExactly(evaluated);
-      Float64Reference reference = new Float64Reference(grid());
+      InterpreterExecutable reference = new InterpreterExecutable(grid(),
+          Device.cpu("interpreter", 0));
       float[] expected = new float[15];
       double expectedLoss = reference.evaluateStep(x, y, expected);
       for (int i = 0; i < 15; i++) {

@@ -37,8 +37,8 @@ final class TrainCommand implements Callable<Integer> {
   String task;
 
   @Option(names = "--model", description = "reference (default), separable, residual (a"
-      + " functional model with a skip connection) or custom (a layer and a loss written with the"
-      + " public op builder)")
+      + " functional model with a skip connection), custom (a layer and a loss written with the"
+      + " public op builder) or convnet (the Keras MNIST convnet on synthetic images)")
   String modelName;
 
   @Option(names = "--verbose", defaultValue = "auto",
@@ -50,6 +50,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("Invalid --epochs " + epochs + ". Expected a whole"
+          + " number >= 1");
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("Invalid --batch-size " + batchSize + ". Expected a"
+          + " whole number >= 1");
+    }
     ReferenceData.Task t = parseTask(task);
     Verbosity verbosity = verbose.equalsIgnoreCase("auto") ? Verbosity.AUTO
         : Verbosity.of(parseVerbose(verbose));

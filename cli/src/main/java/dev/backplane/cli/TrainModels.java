@@ -25,7 +25,7 @@ final class TrainModels {
   record Job(Sequential model, Tensor x, Tensor y, CompileOptions.Builder options,
       String metric) {}
 
-  static final String NAMES = "reference, separable, residual, custom";
+  static final String NAMES = "reference, separable, residual, custom, convnet";
 
   static Job create(String name, long seed) {
     switch (name.trim().toLowerCase(Locale.ROOT)) {
@@ -37,6 +37,8 @@ final class TrainModels {
         return residual(seed);
       case "custom":
         return custom(seed);
+      case "convnet":
+        return convnet(seed);
       default:
         throw new IllegalArgumentException("Invalid --model '" + name + "'. Expected one of "
             + NAMES);
@@ -113,5 +115,41 @@ final class TrainModels {
     Loss huber = Huber.loss(1.0);
     return new Job(model, Tensor.wrap(x, n, 8), Tensor.wrap(y, n, 1), CompileOptions.builder()
         .optimizer("adam").loss(huber).metrics("mae"), "mae");
+  }
+
+  /**
+   * The Keras MNIST convnet example (Input(28, 28, 1) → Conv2D(32, 3, relu) → MaxPooling2D(2) →
+   * Conv2D(64, 3, relu) → MaxPooling2D(2) → Flatten → Dropout(0.5) → Dense(10, softmax)) on
+   * synthetic images with a learnable rule: each 28×28 image is noise plus a bright 5×5 square in
+   * one of 10 places, and the label is the place.
+   */
+  private static Job convnet(long seed) {
+    Sequential model = new Sequential("convnet", new int[] {28, 28, 1},
+        new dev.backplane.model.Conv2D(32, 3, "relu"), new dev.backplane.model.MaxPooling2D(2),
+        new dev.backplane.model.Conv2D(64, 3, "relu"), new dev.backplane.model.MaxPooling2D(2),
+        new dev.backplane.model.Flatten(), new dev.backplane.model.Dropout(0.5),
+        new Dense(10, "softmax"));
+    SplittableRandom random = new SplittableRandom(seed);
+    int n = 2048;
+    int pixels = 28 * 28;
+    float[] x = new float[n * pixels];
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      int label = random.nextInt(10);
+      y[i] = label;
+      int top = 3 + (label / 5) * 12 + random.nextInt(3);
+      int left = 1 + (label % 5) * 5 + random.nextInt(2);
+      for (int p = 0; p < pixels; p++) {
+        x[i * pixels + p] = (float) (0.3 * random.nextDouble());
+      }
+      for (int r = top; r < top + 5; r++) {
+        for (int c = left; c < Math.min(left + 5, 28); c++) {
+          x[i * pixels + r * 28 + c] = (float) (0.7 + 0.3 * random.nextDouble());
+        }
+      }
+    }
+    return new Job(model, Tensor.wrap(x, n, 28, 28, 1), Tensor.wrap(y, n, 1),
+        CompileOptions.builder().optimizer("adam").loss("sparse_categorical_crossentropy")
+            .metrics("accuracy"), "accuracy");
   }
 }

@@ -169,4 +169,29 @@ class CliTest {
         .isEqualTo(1);
     assertThat(err()).contains("backplane.fallback=none");
   }
+
+  @Test
+  void trainRejectsABadEpochCountBeforePrintingAnything() {
+    assertThat(Main.run("train", "--epochs", "-1")).isEqualTo(Main.USAGE);
+    assertThat(out()).doesNotContain("Model:");
+  }
+
+  @Test
+  void theResidualAndCustomModelsTrainOnTheCpuBackend() {
+    assertThat(Main.run("train", "--model", "residual", "--epochs", "3", "--verbose", "2"))
+        .isZero();
+    assertThat(out()).contains("add (Add)", "dense_1[0][0], dense[0][0]", "Epoch 3/3",
+        "Trained 3 epochs on accelerate:cpu:0");
+    assertThat(Main.run("train", "--model", "custom", "--epochs", "2", "--verbose", "2"))
+        .isZero();
+    assertThat(out()).contains("rmsnorm (RMSNorm)", "evaluate: loss", "- mae");
+  }
+
+  @Test
+  void placeExplainsTheChoiceWithoutTraining() {
+    assertThat(Main.run("place", "--model", "reference", "--backend", "accelerate",
+        "-Dbackplane.canary=off")).isZero();
+    assertThat(out()).contains("Model 'reference': about", "MB per training step at batch 32",
+        "Chosen: accelerate:cpu:0").doesNotContain("Epoch");
+  }
 }

@@ -63,7 +63,7 @@ class ConformanceCommandTest {
         .contains("metal (no device): 0 passed, 0 failed, 8 skipped\n")
         .contains("  metal skip all 8 checks: no usable device: metal:gpu:0 UNAVAILABLE: Metal"
             + " needs macOS on Apple silicon; this is Linux amd64\n")
-        .contains("Reference: none: no provider serves as the reference");
+        .contains("Reference: the float64 interpreter of the op set (interpreter)");
   }
 
   @Test

@@ -123,11 +123,11 @@ class PredictCommandTest {
     KerasFiles.kerasH5Model(conv, KerasConfigs.keras26(KerasFiles.json("{'class_name':"
         + " 'Dropout', 'config': {'name': 'dropout', 'trainable': true, 'dtype': 'float32',"
         + " 'rate': 0.2, 'noise_shape': null, 'seed': null}}"), KerasFiles.json("{'class_name':"
-        + " 'Conv2D', 'config': {'name': 'conv2d'}}")), null, List.of("dense"), List.of());
+        + " 'LSTM', 'config': {'name': 'lstm'}}")), null, List.of("dense"), List.of());
     assertThat(run("--keras", conv.toString(), "--input", input().toString())).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("error: " + conv + ": layer 'conv2d' (Conv2D): Keras"
-        + " layer class 'Conv2D' is not supported; Backplane imports InputLayer, Dense, Dropout,"
-        + " Activation, Flatten, ReLU, LeakyReLU, ELU, Softmax, Add, Subtract, Multiply, Average, Concatenate\n");
+    assertThat(err.toString()).startsWith("error: " + conv + ": layer 'lstm' (LSTM): Keras"
+        + " layer class 'LSTM' is not supported; Backplane imports InputLayer, Dense, Dropout,")
+        .endsWith("\n");
 
     Path ints = dir.resolve("ints.npy");
     byte[] header = "{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }\n".getBytes();

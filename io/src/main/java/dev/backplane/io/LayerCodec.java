@@ -9,6 +9,7 @@ import dev.backplane.model.Concatenate;
 import dev.backplane.model.Dense;
 import dev.backplane.model.Dropout;
 import dev.backplane.model.Flatten;
+import dev.backplane.model.Frozen;
 import dev.backplane.model.Initializer;
 import dev.backplane.model.Layer;
 import dev.backplane.model.Merge;
@@ -22,14 +23,23 @@ import java.util.Set;
 /**
  * Layers to and from Backplane's model JSON: {@code {"class_name": "Dense", "config": {...}}}
  * with Keras's field names. The class name is looked up in a closed list (Dense, Dropout,
- * Activation, Flatten, Add, Subtract, Multiply, Average, Concatenate) and mapped to the api's
- * records, or else in {@link LayerRegistry} for custom layers; nothing named in a file is ever
- * instantiated by reflection. Unknown fields are errors, so no option is silently dropped.
+ * Activation, Flatten, Add, Subtract, Multiply, Average, Concatenate and the layers of
+ * {@link KerasLayerConfigs}: convolutions, pooling, normalization, reshaping, Embedding and the
+ * activation layers) and mapped to the api's records, or else in {@link LayerRegistry} for
+ * custom layers; nothing named in a file is ever instantiated by reflection. Unknown fields are
+ * errors, so no option is silently dropped. A {@link Frozen} layer is its layer's entry with
+ * {@code "trainable": false} (Keras's spelling); {@code trainable} is written only then.
  */
 final class LayerCodec {
   /** The built-in layer classes this format knows, as written in files. */
-  static final List<String> CLASSES = List.of("Dense", "Dropout", "Activation", "Flatten",
-      "Add", "Subtract", "Multiply", "Average", "Concatenate");
+  static final List<String> CLASSES = classes();
+
+  private static List<String> classes() {
+    List<String> c = new ArrayList<>(List.of("Dense", "Dropout", "Activation", "Flatten",
+        "Add", "Subtract", "Multiply", "Average", "Concatenate"));
+    c.addAll(KerasLayerConfigs.FIELDS.keySet());
+    return List.copyOf(c);
+  }
 
   private LayerCodec() {}
 
@@ -37,10 +47,17 @@ final class LayerCodec {
    * @throws IllegalArgumentException for a layer type this format cannot store
    */
   static ObjectNode encode(Layer layer) {
+    if (layer instanceof Frozen f) {
+      ObjectNode node = encode(f.layer());
+      ((ObjectNode) node.get("config")).put("trainable", false);
+      return node;
+    }
     ObjectNode node = SafeJson.mapper().createObjectNode();
     ObjectNode config = SafeJson.mapper().createObjectNode();
     config.put("name", layer.name());
-    if (layer instanceof Dense d) {
+    if (KerasLayerConfigs.encode(layer, config)) {
+      // written by the shared codec
+    } else if (layer instanceof Dense d) {
       config.put("units", d.units());
       config.put("activation", d.activation().kerasName());
       config.put("use_bias", d.useBias());
@@ -107,6 +124,27 @@ final class LayerCodec {
       throw c.error("layer name is empty");
     }
     JsonFields config = JsonFields.of(c.file(), "layer '" + name + "' (" + cls + ")", c.node());
+    boolean trainable = config.bool("trainable", true);
+    if (config.has("trainable")) {
+      if (trainable) {
+        throw config.error("trainable is written only as false (a frozen layer)");
+      }
+      ObjectNode copy = ((ObjectNode) c.node()).deepCopy();
+      copy.remove("trainable");
+      config = JsonFields.of(c.file(), config.where(), copy);
+    }
+    Layer layer = decodeLayer(entry, cls, name, config);
+    return trainable ? layer : Frozen.of(layer);
+  }
+
+  private static Layer decodeLayer(JsonFields entry, String cls, String name,
+      JsonFields config) {
+    if (KerasLayerConfigs.handles(cls)) {
+      Set<String> allowed = new java.util.HashSet<>(KerasLayerConfigs.FIELDS.get(cls));
+      allowed.add("name");
+      config.allowOnly(allowed);
+      return KerasLayerConfigs.decode(cls, name, config, KerasLayerConfigs.NAMES);
+    }
     try {
       switch (cls) {
         case "Dense":

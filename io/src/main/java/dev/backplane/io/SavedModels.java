@@ -8,9 +8,11 @@ import dev.backplane.model.CompileOptions;
 import dev.backplane.model.Input;
 import dev.backplane.model.KerasTensor;
 import dev.backplane.model.Layer;
+import dev.backplane.model.Loss;
 import dev.backplane.model.Metric;
 import dev.backplane.model.Model;
 import dev.backplane.model.Sequential;
+import dev.backplane.optimizer.SGD;
 import dev.backplane.spi.ModelSpec;
 import dev.backplane.spi.ModelState;
 import dev.backplane.spi.NamedArray;
@@ -78,8 +80,11 @@ public final class SavedModels {
    * non-trainable variables and the optimizer state. Either the whole model is returned or none:
    * on failure the half-built model is closed. Linear in the number of layers.
    *
-   * <p>Without a training config the model is not compiled, and the api has no way to set
-   * non-trainable variables before compile: they are then re-initialized by {@code compile}.
+   * <p>Without a training config the model is not compiled, unless it has non-trainable
+   * variables other than the initial ones (an imported BatchNormalization's moving statistics,
+   * a frozen layer's weights): the api can set them only on a compiled model, so it is then
+   * compiled with a placeholder training config (SGD(0.01), mean squared error) and the
+   * variables restored; compile it again with the real one, which keeps them.
    *
    * @param file the file it came from, for messages
    * @param backplane where to compile, or {@code null} for {@link Backplane#global()}
@@ -198,6 +203,24 @@ public final class SavedModels {
         } catch (IllegalArgumentException e) {
           throw new ModelFileException(file, "the saved training config does not fit the model: "
               + e.getMessage(), e);
+        }
+      } else if (!variables.isEmpty() && !variables.equals(ModelSpec.initialVariables(
+          model.topology(), model.layers(), saved.config().seed().orElse(
+              BackplaneConfig.load().get(CoreKeys.SEED))))) {
+        // Non-trainable variables that are not the initial ones (moving statistics of an
+        // imported BatchNormalization, a frozen layer's weights) can only be set on a compiled
+        // model, and compile would re-initialize them: compile with a placeholder training
+        // config and restore them. A later compile keeps them (it starts from the state).
+        CompileOptions.Builder options = CompileOptions.builder().optimizer(new SGD(0.01))
+            .loss(Loss.MEAN_SQUARED_ERROR).backplane(backplane);
+        saved.config().seed().ifPresent(options::seed);
+        try {
+          model.compile(options.build());
+          ModelState now = model.getState();
+          model.setState(new ModelState(parameters, variables, now.slots(), now.iterations()));
+        } catch (IllegalArgumentException e) {
+          throw new ModelFileException(file, "the model's non-trainable variables cannot be"
+              + " restored: " + e.getMessage(), e);
         }
       }
     } catch (RuntimeException e) {

@@ -116,10 +116,11 @@ class ModelFileFormatTest {
     assertRejected(meta(m -> m.remove("format")), "not a Backplane model file: its safetensors"
         + " metadata has no 'format' entry");
     assertRejected(meta(m -> m.put("model_config", m.get("model_config")
-        .replace("\"Dropout\"", "\"Conv2D\""))), "layer 2: unknown layer class 'Conv2D' for layer"
+        .replace("\"Dropout\"", "\"LSTM\""))), "layer 2: unknown layer class 'LSTM' for layer"
         + " 'dropout': it is neither built in nor registered; register it before loading with"
-        + " LayerRegistry.register(\"Conv2D\", encoder, decoder); the built-in classes are"
-        + " [Dense, Dropout, Activation, Flatten, Add, Subtract, Multiply, Average, Concatenate]");
+        + " LayerRegistry.register(\"LSTM\", encoder, decoder); the built-in classes are"
+        + " [Dense, Dropout, Activation, Flatten, Add, Subtract, Multiply, Average, Concatenate,"
+        + " Conv1D, Conv2D");
     assertRejected(meta(m -> m.put("model_config", m.get("model_config")
         .replace("\"rate\":0.25", "\"rate\":0.25,\"noise_shape\":[1]"))), "layer 'dropout'"
         + " (Dropout): unknown field 'noise_shape'; expected only [name, rate]");

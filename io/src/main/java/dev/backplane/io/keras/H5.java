@@ -99,6 +99,11 @@ final class H5 {
    * @param what the weight, for messages, e.g. {@code "kernel of layer 'dense' (Dense)"}
    */
   static float[] floats(Path file, Node node, int[] expected, String what) {
+    return floats(file, node, expected, what, "");
+  }
+
+  /** As above; {@code layout} (which arguments the shape follows from) ends a shape error. */
+  static float[] floats(Path file, Node node, int[] expected, String what, String layout) {
     if (!(node instanceof Dataset d)) {
       throw new ModelFileException(file, what + ": " + (node == null ? "missing"
           : H5.path(node) + " is not a dataset"));
@@ -106,7 +111,8 @@ final class H5 {
     int[] dims = d.isScalar() ? new int[0] : d.getDimensions();
     if (!Arrays.equals(dims, expected)) {
       throw new ModelFileException(file, what + " has shape " + Arrays.toString(dims) + " at "
-          + H5.path(d) + " but the architecture needs " + Arrays.toString(expected));
+          + H5.path(d) + " but the architecture needs " + Arrays.toString(expected)
+          + (layout.isEmpty() ? "" : "; " + layout));
     }
     if (!(d.getDataType() instanceof FloatingPoint) || d.getAttributes().containsKey("dtype")) {
       throw new ModelFileException(file, what + " at " + H5.path(d) + " is not a float16,"

@@ -73,7 +73,7 @@ final class Keras3Weights {
         ParameterSpec p = lp.parameters().get(i);
         float[] values = H5.floats(file, vars.getChildren().get(Integer.toString(i)), p.shape(),
             p.name() + " of " + layer.describe() + " (" + H5.path(base) + "/" + key + "/vars/"
-                + i + ")");
+                + i + ")", lp.layoutOf(p));
         out.add(new NamedArray(layer.name() + "/" + p.name(), p.shape(), values));
       }
     }

@@ -2,15 +2,22 @@ package dev.backplane.io.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.backplane.io.JsonFields;
+import dev.backplane.io.KerasLayerConfigs;
 import dev.backplane.model.Activation;
 import dev.backplane.model.ActivationLayer;
 import dev.backplane.model.Concatenate;
 import dev.backplane.model.Dense;
 import dev.backplane.model.Dropout;
 import dev.backplane.model.Flatten;
+import dev.backplane.model.Frozen;
 import dev.backplane.model.Initializer;
 import dev.backplane.model.Layer;
+import dev.backplane.model.ELU;
+import dev.backplane.model.LeakyReLU;
 import dev.backplane.model.Merge;
+import dev.backplane.model.ReLU;
+import dev.backplane.model.Softmax;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,20 +25,29 @@ import java.util.Set;
 
 /**
  * Maps one Keras layer config to the api layer that computes exactly the same function, by a
- * closed list of Keras class names; anything else fails with a message naming the Keras class and
- * the layer. Options that would change the computation (regularizers, constraints, frozen
- * weights, another dtype, an activation or slope the api does not define) fail too, rather than
- * being dropped. Options that cannot change the result are accepted and documented here:
- * {@code name}, {@code trainable: true}, {@code dtype} float32, initializers (the file's weights
+ * closed list of Keras class names ({@link #SUPPORTED}: the core layers and those of
+ * {@link KerasLayerConfigs}, read with Keras 2's spellings too, e.g. LeakyReLU's {@code alpha});
+ * anything else fails with a message naming the Keras class and the layer. Options that would
+ * change the computation (regularizers, constraints, another dtype, an activation the api does
+ * not define, Conv2DTranspose's {@code output_padding}, BatchNormalization's {@code renorm},
+ * LayerNormalization's {@code rms_scaling}, bilinear UpSampling2D, Embedding's
+ * {@code mask_zero}) fail too, naming the layer and the argument, rather than being dropped.
+ * {@code trainable: false} maps to {@link Frozen}. Options that cannot change the result are accepted and documented here:
+ * {@code name}, {@code dtype} float32, initializers (the file's weights
  * replace the initial ones; an initializer the api lacks maps to Keras's default), Dropout's
  * {@code seed} (Backplane derives masks from the model seed), and any other option whose value is
  * {@code null}.
  */
 final class KerasLayerMapper {
   /** The Keras layer classes that can be imported. */
-  static final List<String> SUPPORTED = List.of("InputLayer", "Dense", "Dropout", "Activation",
-      "Flatten", "ReLU", "LeakyReLU", "ELU", "Softmax", "Add", "Subtract", "Multiply", "Average",
-      "Concatenate");
+  static final List<String> SUPPORTED = supported();
+
+  private static List<String> supported() {
+    List<String> s = new ArrayList<>(List.of("InputLayer", "Dense", "Dropout", "Activation",
+        "Flatten", "Add", "Subtract", "Multiply", "Average", "Concatenate"));
+    s.addAll(KerasLayerConfigs.FIELDS.keySet());
+    return List.copyOf(s);
+  }
 
   private static final Set<String> COMMON = Set.of("name", "trainable", "dtype",
       "batch_input_shape", "batch_shape", "input_shape");
@@ -52,6 +68,18 @@ final class KerasLayerMapper {
    */
   static Layer map(String cls, String name, JsonFields c, int inputRank, List<String> notes) {
     common(c);
+    Layer layer = mapLayer(cls, name, c, inputRank, notes);
+    // Keras's trainable=False: the same function, with weights the optimizer leaves alone.
+    return c.bool("trainable", true) ? layer : Frozen.of(layer);
+  }
+
+  private static Layer mapLayer(String cls, String name, JsonFields c, int inputRank,
+      List<String> notes) {
+    if (KerasLayerConfigs.handles(cls)) {
+      Layer layer = shared(cls, name, c, notes);
+      Activation same = sameActivation(layer, inputRank);
+      return same == null ? layer : new ActivationLayer(same, name);
+    }
     switch (cls) {
       case "Dense":
         return dense(name, c, notes);
@@ -73,39 +101,6 @@ final class KerasLayerMapper {
               + " supported; Backplane flattens channels_last (row-major)");
         }
         return new Flatten(name);
-      case "ReLU":
-        only(c, "max_value", "negative_slope", "threshold");
-        if (c.has("max_value") || c.number("negative_slope", 0) != 0
-            || c.number("threshold", 0) != 0) {
-          throw c.error("only ReLU() with default arguments is supported (max_value=None,"
-              + " negative_slope=0, threshold=0) but the file has max_value="
-              + c.get("max_value") + ", negative_slope=" + c.get("negative_slope")
-              + ", threshold=" + c.get("threshold"));
-        }
-        return new ActivationLayer(Activation.RELU, name);
-      case "LeakyReLU":
-        only(c, "alpha", "negative_slope");
-        // Keras 2 calls it alpha, Keras 3 negative_slope; both default to 0.3.
-        double slope = c.has("negative_slope") ? c.number("negative_slope")
-            : c.number("alpha", 0.3);
-        if (Math.abs(slope - Activation.LEAKY_RELU_SLOPE) > SLOPE_TOLERANCE) {
-          throw c.error("negative slope " + slope + " is not supported; Backplane's leaky_relu"
-              + " has slope " + Activation.LEAKY_RELU_SLOPE + " (Keras 3's default for"
-              + " keras.activations.leaky_relu); use LeakyReLU(negative_slope=0.2)");
-        }
-        return new ActivationLayer(Activation.LEAKY_RELU, name);
-      case "ELU":
-        only(c, "alpha");
-        double alpha = c.number("alpha", 1.0);
-        if (Math.abs(alpha - Activation.ELU_ALPHA) > SLOPE_TOLERANCE) {
-          throw c.error("alpha " + alpha + " is not supported; Backplane's elu has alpha "
-              + Activation.ELU_ALPHA);
-        }
-        return new ActivationLayer(Activation.ELU, name);
-      case "Softmax":
-        only(c, "axis");
-        checkLastAxis(c, inputRank);
-        return new ActivationLayer(Activation.SOFTMAX, name);
       case "Add":
         only(c);
         return new Merge(Merge.Kind.ADD, name);
@@ -125,6 +120,111 @@ final class KerasLayerMapper {
         throw c.error("Keras layer class '" + cls + "' is not supported; Backplane imports "
             + String.join(", ", SUPPORTED));
     }
+  }
+
+  /**
+   * Options each shared class accepts besides its {@link KerasLayerConfigs#FIELDS}, because
+   * they cannot change the function when they have these values (checked in {@link #shared}).
+   */
+  private static final Map<String, List<String>> EXTRA = Map.ofEntries(
+      Map.entry("Conv2DTranspose", List.of("output_padding")),
+      Map.entry("BatchNormalization", List.of("moving_mean_initializer",
+          "moving_variance_initializer", "synchronized", "renorm", "renorm_clipping",
+          "renorm_momentum", "fused", "virtual_batch_size", "adjustment")),
+      Map.entry("LayerNormalization", List.of("rms_scaling", "beta_initializer",
+          "gamma_initializer")),
+      Map.entry("UpSampling2D", List.of("interpolation")),
+      Map.entry("ZeroPadding1D", List.of("data_format")),
+      Map.entry("Embedding", List.of("input_length", "sparse", "quantization_config")),
+      Map.entry("LeakyReLU", List.of("alpha")));
+
+  private static Layer shared(String cls, String name, JsonFields c, List<String> notes) {
+    List<String> keys = new ArrayList<>(KerasLayerConfigs.FIELDS.get(cls));
+    keys.addAll(EXTRA.getOrDefault(cls, List.of()));
+    for (String key : c.keys()) {
+      if ((key.endsWith("_regularizer") || key.endsWith("_constraint")) && c.has(key)) {
+        throw c.error(key + " " + JsonFields.describe(c.get(key)) + " is not supported;"
+            + " Backplane would train without it. Remove it in Keras and re-save (it does not"
+            + " affect predictions)");
+      }
+      if (key.endsWith("_regularizer") || key.endsWith("_constraint")) {
+        keys.add(key);
+      }
+    }
+    only(c, keys.toArray(String[]::new));
+    switch (cls) {
+      case "Conv2DTranspose":
+        unsupportedUnless(c, "output_padding", c.get("output_padding") == null, "None");
+        break;
+      case "BatchNormalization":
+        unsupportedUnless(c, "renorm", !c.bool("renorm", false), "False");
+        unsupportedUnless(c, "virtual_batch_size", !c.has("virtual_batch_size"), "None");
+        unsupportedUnless(c, "adjustment", !c.has("adjustment"), "None");
+        break;
+      case "LayerNormalization":
+        unsupportedUnless(c, "rms_scaling", !c.bool("rms_scaling", false), "False");
+        break;
+      case "UpSampling2D":
+        unsupportedUnless(c, "interpolation",
+            c.text("interpolation", "nearest").equals("nearest"), "'nearest'");
+        break;
+      case "ZeroPadding1D":
+        unsupportedUnless(c, "data_format",
+            c.text("data_format", "channels_last").equals("channels_last"), "'channels_last'");
+        break;
+      case "Embedding":
+        unsupportedUnless(c, "sparse", !c.bool("sparse", false), "False");
+        unsupportedUnless(c, "mask_zero", !c.bool("mask_zero", false), "False (Backplane has"
+            + " no masking)");
+        break;
+      default:
+        break;
+    }
+    return KerasLayerConfigs.decode(cls, name, c, reader(notes));
+  }
+
+  /**
+   * The activation an activation layer computes when it is exactly one of the api's activation
+   * functions (ReLU(), LeakyReLU(0.2), ELU(1), Softmax over the last axis): imported as an
+   * {@link ActivationLayer}, which every backend runs; otherwise {@code null}.
+   */
+  private static Activation sameActivation(Layer layer, int inputRank) {
+    if (layer instanceof ReLU r && r.maxValue() == null && r.negativeSlope() == 0
+        && r.threshold() == 0) {
+      return Activation.RELU;
+    }
+    if (layer instanceof LeakyReLU l
+        && Math.abs(l.negativeSlope() - Activation.LEAKY_RELU_SLOPE) <= SLOPE_TOLERANCE) {
+      return Activation.LEAKY_RELU;
+    }
+    if (layer instanceof ELU e && Math.abs(e.alpha() - Activation.ELU_ALPHA) <= SLOPE_TOLERANCE) {
+      return Activation.ELU;
+    }
+    if (layer instanceof Softmax s && (s.axis() == -1 || s.axis() == inputRank)) {
+      return Activation.SOFTMAX;
+    }
+    return null;
+  }
+
+  private static void unsupportedUnless(JsonFields c, String key, boolean ok, String supported) {
+    if (!ok) {
+      throw c.error("argument " + key + "=" + JsonFields.describe(c.get(key)) + " is not"
+          + " supported; Backplane supports only " + key + "=" + supported);
+    }
+  }
+
+  private static KerasLayerConfigs.Reader reader(List<String> notes) {
+    return new KerasLayerConfigs.Reader() {
+      @Override
+      public Initializer initializer(JsonFields c, String key, Initializer keras) {
+        return KerasLayerMapper.initializer(c, key, keras, notes);
+      }
+
+      @Override
+      public Activation activation(JsonFields c, String key) {
+        return c.has(key) ? KerasLayerMapper.activation(c, c.get(key)) : Activation.LINEAR;
+      }
+    };
   }
 
   private static Layer dense(String name, JsonFields c, List<String> notes) {
@@ -147,10 +247,7 @@ final class KerasLayerMapper {
   }
 
   private static void common(JsonFields c) {
-    if (!c.bool("trainable", true)) {
-      throw c.error("trainable=False (a frozen layer) is not supported; Backplane trains every"
-          + " layer");
-    }
+    c.bool("trainable", true);
     JsonNode dtype = c.get("dtype");
     if (dtype != null) {
       String d = dtype.isTextual() ? dtype.textValue()
@@ -192,6 +289,13 @@ final class KerasLayerMapper {
     }
   }
 
+  /** Parametrized initializers the api has only with Keras's default arguments. */
+  private static final Map<String, Map<String, Double>> INITIALIZER_DEFAULTS = Map.of(
+      "random_uniform", Map.of("minval", -0.05, "maxval", 0.05),
+      "random_normal", Map.of("mean", 0.0, "stddev", 0.05),
+      "truncated_normal", Map.of("mean", 0.0, "stddev", 0.05),
+      "orthogonal", Map.of("gain", 1.0));
+
   private static Initializer initializer(JsonFields c, String key, Initializer keras,
       List<String> notes) {
     JsonNode node = c.get(key);
@@ -201,24 +305,31 @@ final class KerasLayerMapper {
     String cls = node.isTextual() ? node.textValue() : node.path("class_name").asText("");
     Initializer init = INITIALIZERS.get(cls);
     if (init == null) {
-      notes.add(c.where() + ": " + key + " '" + cls + "' is not in the api; recorded as "
-          + keras.kerasName() + " (the imported weights are used, so predictions are"
-          + " unaffected)");
+      String snake = Keras3Weights.snakeCase(cls);
+      try {
+        init = Initializer.of(snake);
+      } catch (IllegalArgumentException e) {
+        init = null;
+      }
+      Map<String, Double> defaults = INITIALIZER_DEFAULTS.get(snake);
+      if (init != null && defaults != null) {
+        JsonNode config = node.path("config");
+        for (Map.Entry<String, Double> d : defaults.entrySet()) {
+          JsonNode v = config.get(d.getKey());
+          if (v != null && !v.isNull() && !(v.isNumber() && v.doubleValue() == d.getValue())) {
+            init = null;
+          }
+        }
+      }
+    }
+    if (init == null) {
+      notes.add(c.where() + ": " + key + " " + (cls.isEmpty() ? JsonFields.describe(node)
+          : "'" + cls + "'") + " is not in the api;"
+          + " recorded as " + keras.kerasName() + " (the imported weights are used, so"
+          + " predictions are unaffected)");
       return keras;
     }
     return init;
-  }
-
-  private static void checkLastAxis(JsonFields c, int inputRank) {
-    JsonNode axis = c.get("axis");
-    if (axis == null) {
-      return;
-    }
-    JsonNode a = axis.isArray() && axis.size() == 1 ? axis.get(0) : axis;
-    if (!a.isIntegralNumber() || !(a.intValue() == -1 || a.intValue() == inputRank)) {
-      throw c.error("softmax over axis " + axis + " is not supported; Backplane applies softmax"
-          + " over the last axis");
-    }
   }
 
   private interface LayerSupplier {

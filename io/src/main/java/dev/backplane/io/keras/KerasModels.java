@@ -254,8 +254,16 @@ public final class KerasModels {
       throw new ModelFileException(file, "the Keras architecture is not supported: "
           + e.getMessage(), e);
     }
-    return new ImportedModel(new SavedModel(config, training, parameters, Optional.empty()),
-        source, notes);
+    // Non-trainable weights (moving statistics, frozen layers' weights) are the model's
+    // variables; the readers give every weight in the layers' order.
+    java.util.Set<String> variableNames = config.variableShapes().keySet();
+    List<NamedArray> trainable = new ArrayList<>();
+    List<NamedArray> variables = new ArrayList<>();
+    for (NamedArray a : parameters) {
+      (variableNames.contains(a.name()) ? variables : trainable).add(a);
+    }
+    return new ImportedModel(new SavedModel(config, training, trainable, variables,
+        Optional.empty()), source, notes);
   }
 
   private interface Read<T> {

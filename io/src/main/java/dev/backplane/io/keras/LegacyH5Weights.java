@@ -62,8 +62,8 @@ final class LegacyH5Weights {
       for (int i = 0; i < names.size(); i++) {
         ParameterSpec p = lp.parameters().get(i);
         Node node = child(group, names.get(i));
-        float[] values = H5.floats(file, node, p.shape(), p.name() + " of " + layer.describe()
-            + " ('" + names.get(i) + "')");
+        float[] values = H5.floats(file, node, p.shape(), p.name() + " of "
+            + layer.describe() + " ('" + names.get(i) + "')", lp.layoutOf(p));
         out.add(new NamedArray(layer.name() + "/" + p.name(), p.shape(), values));
       }
     }
