@@ -144,7 +144,9 @@ public final class AccelerateBackend implements Backend {
       "abs", "sign", "relu", "add", "sub", "mul", "div", "maximum", "minimum", "pow", "greater",
       "greater_equal", "less", "less_equal", "equal", "where", "clip", "cast", "stop_gradient",
       "softmax", "log_softmax", "sum", "mean", "max", "matmul", "reshape", "transpose",
-      "broadcast_like", "slice", "pad", "concat", "numel", "gather", "segment_sum", "one_hot");
+      "broadcast_like", "slice", "pad", "concat", "numel", "gather", "segment_sum", "one_hot",
+      "broadcast_to", "conv", "conv_input_grad", "conv_kernel_grad", "max_pool", "max_pool_grad",
+      "avg_pool", "avg_pool_grad");
 
   @Override
   public Set<String> supportedOps() {

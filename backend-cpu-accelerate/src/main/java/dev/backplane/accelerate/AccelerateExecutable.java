@@ -128,6 +128,36 @@ final class AccelerateExecutable implements Executable {
         updateFlush[u] = slotNames.contains(e.getKey());
         u++;
       }
+      // Adam's fused step flushes its own slot outputs (same bits as flushing them after).
+      java.util.Map<Integer, GraphCompiler.AdamStep> adamSlots = new HashMap<>();
+      for (GraphCompiler.Step st : train.steps) {
+        if (st instanceof GraphCompiler.AdamStep as) {
+          adamSlots.put(as.m, as);
+          adamSlots.put(as.v, as);
+        }
+      }
+      for (int i = 0; i < updateNode.length; i++) {
+        GraphCompiler.AdamStep as = adamSlots.get(updateNode[i]);
+        if (as == null || !updateSwap[i]) {
+          continue;
+        }
+        int other = updateNode[i] == as.m ? as.v : as.m;
+        boolean bothFlushed = false;
+        for (int j = 0; j < updateNode.length; j++) {
+          if (updateNode[j] == other && updateFlush[j] && updateSwap[j]) {
+            bothFlushed = updateFlush[i];
+          }
+        }
+        if (bothFlushed) {
+          as.flushSlots = true;
+        }
+      }
+      for (int i = 0; i < updateNode.length; i++) {
+        GraphCompiler.AdamStep as = adamSlots.get(updateNode[i]);
+        if (as != null && as.flushSlots) {
+          updateFlush[i] = false;
+        }
+      }
       this.copyStage = new float[maxSize];
       this.scratch = new float[Math.max(maxCols, 1)];
       this.inputSize = spec.inputSize();

@@ -64,6 +64,16 @@ final class DirectMat extends Mat {
   }
 
   @Override
+  void readRows(int r0, int r1, float[] dst, int offset) {
+    view.get(r0 * cols, dst, offset, (r1 - r0) * cols);
+  }
+
+  @Override
+  void writeRows(int r0, int r1, float[] src, int offset) {
+    view.put(r0 * cols, src, offset, (r1 - r0) * cols);
+  }
+
+  @Override
   void read(int count, float[] dst, int offset) {
     view.get(0, dst, offset, count * cols);
   }

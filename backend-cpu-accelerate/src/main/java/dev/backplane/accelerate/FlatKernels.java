@@ -227,6 +227,10 @@ final class FlatKernels {
       return;
     }
     int rows = size / cols;
+    if (m.cols == cols) {
+      m.readRows(0, rows, dst, offset);
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       float[] row = m.row(r, scratch);
       System.arraycopy(row, 0, dst, offset + r * cols, cols);
@@ -239,6 +243,10 @@ final class FlatKernels {
       return;
     }
     int rows = size / cols;
+    if (m.cols == cols) {
+      m.writeRows(0, rows, src, offset);
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       float[] row = m.target(r, scratch);
       System.arraycopy(src, offset + r * cols, row, 0, cols);

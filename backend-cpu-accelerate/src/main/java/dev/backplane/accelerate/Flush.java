@@ -26,4 +26,9 @@ final class Flush {
       x[j] = v * Math.min(Math.max(Math.abs(v) - BELOW_TINY, 0f) * HUGE * HUGE, 1f) + 0f;
     }
   }
+
+  /** {@link #tiny} of one value, the same formula. */
+  static float one(float v) {
+    return v * Math.min(Math.max(Math.abs(v) - BELOW_TINY, 0f) * HUGE * HUGE, 1f) + 0f;
+  }
 }

@@ -164,6 +164,7 @@ final class GraphCompiler {
       }
     }
     fuseAdam(program, consumers, p2, p3, steps);
+    shareAdamAlphas(nodes, consumers, root, steps);
     return new Compiled(program, nodes, rules, steps.toArray(new Step[0]), materialized,
         vars.stream().mapToInt(Integer::intValue).toArray(), varNames.toArray(new String[0]),
         constants.stream().mapToInt(Integer::intValue).toArray(), maxSlots);
@@ -197,7 +198,7 @@ final class GraphCompiler {
       Integer sn = stepAt.get(next.id());
       if (sm == null || sv == null || sn == null || !(steps.get(sm) instanceof Fused fm)
           || !(steps.get(sv) instanceof Fused fv) || !(steps.get(sn) instanceof Fused fn)
-          || fm.ops.length != 2 || fv.ops.length != 3 || fn.ops.length != 4) {
+          || fm.ops.length != 3 || fv.ops.length != 4 || fn.ops.length != 5) {
         continue;
       }
       Node w = next.input(0);
@@ -223,6 +224,69 @@ final class GraphCompiler {
       drop.add(v.id());
     }
     steps.removeIf(st -> st instanceof Fused && drop.contains(st.id));
+  }
+
+  /**
+   * Adam builds the same scalar step size {@code alpha} (from the iteration count and constants)
+   * once per parameter; the fused updates whose alpha groups are the same row program on the
+   * same leaves (or on equal constants) all read the first one's value, and the copies' steps go.
+   * The same float operations on the same values: the same bits.
+   */
+  private static void shareAdamAlphas(Node[] nodes, int[] consumers, boolean[] root,
+      List<Step> steps) {
+    java.util.Map<Integer, Fused> byId = new java.util.HashMap<>();
+    for (Step st : steps) {
+      if (st instanceof Fused f) {
+        byId.put(f.id, f);
+      }
+    }
+    List<Fused> kept = new ArrayList<>();
+    Set<Integer> drop = new HashSet<>();
+    for (Step st : steps) {
+      if (!(st instanceof AdamStep as)) {
+        continue;
+      }
+      Fused f = byId.get(as.alpha);
+      if (f == null || consumers[f.id] != 1 || root[f.id] || nodes[f.id].rank() != 0) {
+        continue;
+      }
+      Fused same = null;
+      for (Fused k : kept) {
+        if (sameProgram(nodes, k, f)) {
+          same = k;
+          break;
+        }
+      }
+      if (same == null) {
+        kept.add(f);
+      } else if (same != f) {
+        as.alpha = same.id;
+        drop.add(f.id);
+      }
+    }
+    steps.removeIf(st -> st instanceof Fused && drop.contains(st.id));
+  }
+
+  private static boolean sameProgram(Node[] nodes, Fused x, Fused y) {
+    if (!Arrays.equals(x.ops, y.ops) || !Arrays.equals(x.a, y.a) || !Arrays.equals(x.b, y.b)
+        || !Arrays.equals(x.c, y.c) || !Arrays.equals(x.lo, y.lo) || !Arrays.equals(x.hi, y.hi)
+        || !Arrays.equals(x.leafModes, y.leafModes) || x.leafIds.length != y.leafIds.length
+        || nodes[x.id].dtype() != nodes[y.id].dtype()) {
+      return false;
+    }
+    for (int l = 0; l < x.leafIds.length; l++) {
+      Node p = nodes[x.leafIds[l]];
+      Node q = nodes[y.leafIds[l]];
+      if (p == q) {
+        continue;
+      }
+      if (!is(p, "constant") || !is(q, "constant") || p.dtype() != q.dtype()
+          || !Arrays.equals(p.shape(), q.shape())
+          || !Arrays.equals(p.attrs().floats("value"), q.attrs().floats("value"))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean is(Node n, String op) {
@@ -263,6 +327,8 @@ final class GraphCompiler {
 
   /** Adam's update of one parameter in one loop; see {@link #fuseAdam}. */
   static final class AdamStep extends Step {
+    /** Whether the loop runs on the Vector API ({@link VectorAdam}); the same bits either way. */
+    static final boolean VECTOR_ADAM = VectorSupport.present();
     final int m;
     final int v;
     final int w;
@@ -271,8 +337,16 @@ final class GraphCompiler {
     final int vs;
     final int c1;
     final int c2;
-    final int alpha;
+    /** The step size; may be shared with other parameters' updates ({@link #shareAdamAlphas}). */
+    int alpha;
     final int eps;
+    /**
+     * Whether {@code m'} and {@code v'} are stored flushed ({@link Flush#tiny}), as the
+     * executable would flush these slot updates after the run; {@code w'} is computed from the
+     * unflushed values either way, so the bits are those of a separate flush. Set by the
+     * executable, which then skips its own flush of these two updates.
+     */
+    boolean flushSlots;
 
     AdamStep(int next, int m, int v, int w, int g, int ms, int vs, int c1, int c2, int alpha,
         int eps) {
@@ -313,6 +387,28 @@ final class GraphCompiler {
       Mat mo = f.buf[m];
       Mat vo = f.buf[v];
       Mat no = f.buf[id];
+      if (cols < FLAT_COLS || (!(wm instanceof HeapMat) && cols <= FLAT_BLOCK)) {
+        // Narrow or off-heap rows: whole rows gathered into flat blocks, one loop per block.
+        float[][] fl = f.flat[worker];
+        int block = Math.max(1, FLAT_BLOCK / Math.max(1, cols));
+        for (int r0 = from; r0 < to; r0 += block) {
+          int r1 = Math.min(to, r0 + block);
+          int n = (r1 - r0) * cols;
+          gather(gm, r0, r1, cols, fl[0], s[0]);
+          gather(msm, r0, r1, cols, fl[1], s[0]);
+          gather(vsm, r0, r1, cols, fl[2], s[0]);
+          gather(wm, r0, r1, cols, fl[3], s[0]);
+          if (flushSlots) {
+            adamFlushed(fl[0], fl[1], fl[2], fl[3], fl[4], fl[5], fl[6], k1, k2, a, e, n);
+          } else {
+            adam(fl[0], fl[1], fl[2], fl[3], fl[4], fl[5], fl[6], k1, k2, a, e, n);
+          }
+          scatter(mo, r0, r1, cols, fl[4], s[0]);
+          scatter(vo, r0, r1, cols, fl[5], s[0]);
+          scatter(no, r0, r1, cols, fl[6], s[0]);
+        }
+        return;
+      }
       for (int r = from; r < to; r++) {
         float[] gr = gm.row(r, s[0]);
         float[] mr = msm.row(r, s[1]);
@@ -321,17 +417,51 @@ final class GraphCompiler {
         float[] mt = mo.target(r, s[4]);
         float[] vt = vo.target(r, s[5]);
         float[] nt = no.target(r, s[6]);
-        for (int j = 0; j < cols; j++) {
-          float gj = gr[j];
-          float mj = mr[j] + (gj - mr[j]) * k1;
-          float vj = vr[j] + (gj * gj - vr[j]) * k2;
-          mt[j] = mj;
-          vt[j] = vj;
-          nt[j] = wr[j] - (mj * a) / ((float) Math.sqrt(vj) + e);
+        if (flushSlots) {
+          adamFlushed(gr, mr, vr, wr, mt, vt, nt, k1, k2, a, e, cols);
+        } else {
+          adam(gr, mr, vr, wr, mt, vt, nt, k1, k2, a, e, cols);
         }
         mo.commit(r, mt);
         vo.commit(r, vt);
         no.commit(r, nt);
+      }
+    }
+
+    private static void gather(Mat m, int r0, int r1, int cols, float[] dst, float[] scratch) {
+      readBlock(m, r0, r1, cols, dst, scratch);
+    }
+
+    private static void scatter(Mat m, int r0, int r1, int cols, float[] src, float[] scratch) {
+      writeBlock(m, r0, r1, cols, src, scratch);
+    }
+
+    private static void adam(float[] gr, float[] mr, float[] vr, float[] wr, float[] mt,
+        float[] vt, float[] nt, float k1, float k2, float a, float e, int cols) {
+      int start = VECTOR_ADAM ? VectorAdam.update(gr, mr, vr, wr, mt, vt, nt, k1, k2, a, e, cols,
+          false) : 0;
+      for (int j = start; j < cols; j++) {
+        float gj = gr[j];
+        float mj = mr[j] + (gj - mr[j]) * k1;
+        float vj = vr[j] + (gj * gj - vr[j]) * k2;
+        mt[j] = mj;
+        vt[j] = vj;
+        nt[j] = wr[j] - (mj * a) / ((float) Math.sqrt(vj) + e);
+      }
+    }
+
+    /** {@link #adam} storing {@code m'} and {@code v'} through {@link Flush#tiny}'s formula. */
+    private static void adamFlushed(float[] gr, float[] mr, float[] vr, float[] wr, float[] mt,
+        float[] vt, float[] nt, float k1, float k2, float a, float e, int cols) {
+      int start = VECTOR_ADAM ? VectorAdam.update(gr, mr, vr, wr, mt, vt, nt, k1, k2, a, e, cols,
+          true) : 0;
+      for (int j = start; j < cols; j++) {
+        float gj = gr[j];
+        float mj = mr[j] + (gj - mr[j]) * k1;
+        float vj = vr[j] + (gj * gj - vr[j]) * k2;
+        mt[j] = Flush.one(mj);
+        vt[j] = Flush.one(vj);
+        nt[j] = wr[j] - (mj * a) / ((float) Math.sqrt(vj) + e);
       }
     }
   }
@@ -433,7 +563,7 @@ final class GraphCompiler {
       case "log_softmax":
         return new Softmax(n);
       default:
-        return new Generic(n);
+        return SpatialStep.handles(op) ? SpatialStep.of(n) : new Generic(n);
     }
   }
 
@@ -560,7 +690,7 @@ final class GraphCompiler {
       case "concat" -> r.i = at.i("axis");
       case "segment_sum" -> r.i = at.i("num_segments");
       case "one_hot" -> r.i = at.i("depth");
-      default -> { }
+      default -> SpatialStep.rule(n, r);
     }
     return r;
   }
@@ -696,6 +826,9 @@ final class GraphCompiler {
         return;
       }
       default:
+        if (SpatialStep.concrete(n, at, shapes, out)) {
+          return;
+        }
         // Unary, clip, cast, stop_gradient, softmax, random_uniform: the shape of input 0.
         System.arraycopy(shapes[n.input(0).id()], 0, out, 0, out.length);
     }
@@ -710,6 +843,33 @@ final class GraphCompiler {
   }
 
   // ------------------------------------------------------------------ steps
+
+  /** Rows {@code [r0, r1)} of a node of {@code cols} values per row, flat into {@code dst}. */
+  static void readBlock(Mat m, int r0, int r1, int cols, float[] dst, float[] scratch) {
+    if (m.cols == cols) {
+      m.readRows(r0, r1, dst, 0);
+      return;
+    }
+    for (int r = r0; r < r1; r++) {
+      System.arraycopy(m.row(r, scratch), 0, dst, (r - r0) * cols, cols);
+    }
+  }
+
+  /** Rows {@code [r0, r1)} of a node of {@code cols} values per row, from flat {@code src}. */
+  static void writeBlock(Mat m, int r0, int r1, int cols, float[] src, float[] scratch) {
+    if (m.cols == cols) {
+      m.writeRows(r0, r1, src, 0);
+      return;
+    }
+    for (int r = r0; r < r1; r++) {
+      float[] target = m.target(r, scratch);
+      System.arraycopy(src, (r - r0) * cols, target, 0, cols);
+      if (target == scratch) {
+        m.rowRange(r, cols, m.cols, scratch);
+      }
+      m.commit(r, target);
+    }
+  }
 
   /** One kernel launch of a compiled program, on a {@link Frame}'s buffers. */
   abstract static class Step {
@@ -811,7 +971,8 @@ final class GraphCompiler {
       int cols = f.cols[id];
       int from = (int) ((long) rows * chunk / chunks);
       int to = (int) ((long) rows * (chunk + 1) / chunks);
-      if (cols < FLAT_COLS) {
+      // Off-heap rows are copies either way: whole blocks of them cost one copy, not one a row.
+      if (cols < FLAT_COLS || (!(f.buf[id] instanceof HeapMat) && cols <= FLAT_BLOCK)) {
         chunkFlat(f, from, to, worker, cols);
         return;
       }
@@ -874,15 +1035,7 @@ final class GraphCompiler {
           float[] dst = flat[l];
           switch (leafModes[l]) {
             case FULL:
-              if (cols == 1) {
-                for (int r = r0; r < r1; r++) {
-                  dst[r - r0] = m.row(r, scratch)[0];
-                }
-              } else {
-                for (int r = r0; r < r1; r++) {
-                  System.arraycopy(m.row(r, scratch), 0, dst, (r - r0) * cols, cols);
-                }
-              }
+              readBlock(m, r0, r1, cols, dst, scratch);
               break;
             case ROW: {
               float[] row = m.row(0, scratch);
@@ -905,12 +1058,7 @@ final class GraphCompiler {
           FlatKernels.apply(ops[i], flat[leaves + i], flat[a[i]], b[i] < 0 ? null : flat[b[i]],
               c[i] < 0 ? null : flat[c[i]], lo[i], hi[i], n);
         }
-        float[] res = flat[leaves + last];
-        for (int r = r0; r < r1; r++) {
-          float[] target = out.target(r, scratch);
-          System.arraycopy(res, (r - r0) * cols, target, 0, cols);
-          out.commit(r, target);
-        }
+        writeBlock(out, r0, r1, cols, flat[leaves + last], scratch);
       }
     }
   }

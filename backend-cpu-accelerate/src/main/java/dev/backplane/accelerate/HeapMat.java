@@ -53,6 +53,32 @@ final class HeapMat extends Mat {
   }
 
   @Override
+  void readRows(int r0, int r1, float[] dst, int offset) {
+    if (cols == 1) {
+      for (int r = r0; r < r1; r++) {
+        dst[offset + r - r0] = data[r][0];
+      }
+      return;
+    }
+    for (int r = r0; r < r1; r++) {
+      System.arraycopy(data[r], 0, dst, offset + (r - r0) * cols, cols);
+    }
+  }
+
+  @Override
+  void writeRows(int r0, int r1, float[] src, int offset) {
+    if (cols == 1) {
+      for (int r = r0; r < r1; r++) {
+        data[r][0] = src[offset + r - r0];
+      }
+      return;
+    }
+    for (int r = r0; r < r1; r++) {
+      System.arraycopy(src, offset + (r - r0) * cols, data[r], 0, cols);
+    }
+  }
+
+  @Override
   void read(int count, float[] dst, int offset) {
     for (int r = 0; r < count; r++) {
       System.arraycopy(data[r], 0, dst, offset + r * cols, cols);

@@ -39,6 +39,12 @@ abstract class Mat implements AutoCloseable {
   /** Copies rows {@code [0, count)} in, row-major, from {@code src} at {@code offset}. */
   abstract void write(int count, float[] src, int offset);
 
+  /** Copies rows {@code [r0, r1)} out, row-major, to {@code dst} from {@code offset}. */
+  abstract void readRows(int r0, int r1, float[] dst, int offset);
+
+  /** Copies rows {@code [r0, r1)} in, row-major, from {@code src} at {@code offset}. */
+  abstract void writeRows(int r0, int r1, float[] src, int offset);
+
   /**
    * Segments for whole-matrix element-wise work (the optimizer): rows on the heap, contiguous
    * chunks off-heap, where a narrow matrix would otherwise cost a copy per short row.
