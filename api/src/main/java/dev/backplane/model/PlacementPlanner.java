@@ -57,9 +57,11 @@ final class PlacementPlanner {
       if (usable && limited && c.verdict() != Candidate.Verdict.FALLBACK) {
         long limit = bp.config().get(CoreKeys.MEMORY_LIMIT);
         if (estimate > limit) {
+          int fits = fittingBatch(spec, limit);
           lines.add(new Candidate(c.info(), Candidate.Verdict.REJECTED, "needs about "
               + mb(estimate) + " at batch " + batch + ", more than backplane.memory.limit "
-              + mb(limit) + "; batch size " + fittingBatch(spec, limit) + " would fit"));
+              + mb(limit) + (fits > 0 ? "; batch size " + fits + " would fit"
+                  : "; no batch size fits: the weights and optimizer state alone exceed it")));
           continue;
         }
       }
