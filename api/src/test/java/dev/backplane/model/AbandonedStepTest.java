@@ -28,17 +28,11 @@ import org.junit.jupiter.api.Test;
  */
 class AbandonedStepTest {
   /** Sleeps well past the deadline in its third step, then finishes the step anyway. */
-  static final class SlowThirdStep implements Executable {
-    private final Executable inner;
+  static final class SlowThirdStep extends dev.backplane.testing.ForwardingExecutable {
     private final AtomicInteger steps = new AtomicInteger();
 
     SlowThirdStep(Executable inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public Device device() {
-      return inner.device();
+      super(inner);
     }
 
     @Override
@@ -54,31 +48,6 @@ class AbandonedStepTest {
         }
       }
       return inner.trainStep(x, y, outputs);
-    }
-
-    @Override
-    public double evaluateStep(Tensor x, Tensor y, float[] outputs) {
-      return inner.evaluateStep(x, y, outputs);
-    }
-
-    @Override
-    public void predict(Tensor x, float[] outputs) {
-      inner.predict(x, outputs);
-    }
-
-    @Override
-    public ModelState snapshot() {
-      return inner.snapshot();
-    }
-
-    @Override
-    public void restore(ModelState state) {
-      inner.restore(state);
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 

@@ -16,7 +16,6 @@ import dev.backplane.spi.BackendContext;
 import dev.backplane.spi.BackendProvider;
 import dev.backplane.spi.Executable;
 import dev.backplane.spi.InterpreterExecutable;
-import dev.backplane.spi.ModelState;
 import dev.backplane.spi.Probe;
 import dev.backplane.tensor.Tensor;
 import dev.backplane.testing.SimpleBackend;
@@ -84,18 +83,12 @@ class PlacementByMeasurementTest {
     }
   }
 
-  final class Timed implements Executable {
-    private final Executable inner;
+  final class Timed extends dev.backplane.testing.ForwardingExecutable {
     private final Scripted owner;
 
     Timed(Executable inner, Scripted owner) {
-      this.inner = inner;
+      super(inner);
       this.owner = owner;
-    }
-
-    @Override
-    public Device device() {
-      return inner.device();
     }
 
     @Override
@@ -103,31 +96,6 @@ class PlacementByMeasurementTest {
       owner.steps.incrementAndGet();
       clock.addAndGet(owner.nanosPerStep);
       return inner.trainStep(x, y, outputs);
-    }
-
-    @Override
-    public double evaluateStep(Tensor x, Tensor y, float[] outputs) {
-      return inner.evaluateStep(x, y, outputs);
-    }
-
-    @Override
-    public void predict(Tensor x, float[] outputs) {
-      inner.predict(x, outputs);
-    }
-
-    @Override
-    public ModelState snapshot() {
-      return inner.snapshot();
-    }
-
-    @Override
-    public void restore(ModelState state) {
-      inner.restore(state);
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 
