@@ -16,6 +16,11 @@ final class Catalog {
           + " against the reference", Tolerances.FORWARD, true,
           s -> OpChecks.forward(s, op.forward())));
     }
+    for (OpChecks.Op op : OpChecks.forwardOnly()) {
+      checks.add(new Check("forward/" + op.name(), "forward of " + op.what()
+          + " against the reference", Tolerances.FORWARD, true,
+          s -> OpChecks.forward(s, op.forward())));
+    }
     for (OpChecks.Op op : ops) {
       checks.add(new Check("gradient/" + op.name(), "gradient of " + op.what()
           + " against central finite differences", Tolerances.GRADIENT, false,

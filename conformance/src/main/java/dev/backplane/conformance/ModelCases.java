@@ -26,7 +26,62 @@ public final class ModelCases {
   /** Every case of {@code model/*}, in report order (dropout in predict mode is separate). */
   public static List<ModelCase> all() {
     return List.of(reference(), softmaxSparse(), softmaxOneHot(), regressionMse(),
-        regressionMae(), deepMlp(0.0));
+        regressionMae(), deepMlp(0.0), convnetBatchNorm(), embedding());
+  }
+
+  /**
+   * A small convnet with batch normalization: {@code (8, 8, 1) → Conv2D(4, 3, relu) →
+   * BatchNormalization → MaxPooling2D(2) → Flatten → Dense(3, softmax)}, Adam(0.01), sparse CE;
+   * the class is which third of the image holds a bright bar.
+   */
+  public static ModelCase convnetBatchNorm() {
+    SplittableRandom r = new SplittableRandom(303);
+    int n = 96;
+    float[] x = new float[n * 64];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      int c = r.nextInt(3);
+      labels[i] = c;
+      for (int p = 0; p < 64; p++) {
+        int col = p % 8;
+        boolean bar = col >= c * 3 && col < c * 3 + 2;
+        x[i * 64 + p] = (float) ((bar ? 0.7 : 0.0) + 0.3 * r.nextDouble());
+      }
+    }
+    return new ModelCase("convnet_batchnorm", "(8, 8, 1) -> Conv2D(4, 3, relu) ->"
+        + " BatchNormalization -> MaxPooling2D(2) -> Flatten -> Dense(3, softmax), Adam(0.01),"
+        + " sparse categorical CE", new int[] {8, 8, 1}, Data.named(
+            new dev.backplane.model.Conv2D(4, 3, "relu"),
+            new dev.backplane.model.BatchNormalization(),
+            new dev.backplane.model.MaxPooling2D(2), new dev.backplane.model.Flatten(),
+            new Dense(3, "softmax")), Loss.SPARSE_CATEGORICAL_CROSSENTROPY, new Adam(0.01), SEED,
+        Tensor.wrap(x, n, 8, 8, 1), Tensor.ofLabels(labels), 3, 32);
+  }
+
+  /**
+   * An embedding model: 6 token ids in [0, 20) → Embedding(20, 4) → GlobalAveragePooling1D →
+   * Dense(1, sigmoid), Adam(0.01), binary CE; the label is whether token 3 occurs.
+   */
+  public static ModelCase embedding() {
+    SplittableRandom r = new SplittableRandom(404);
+    int n = 128;
+    float[] x = new float[n * 6];
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < 6; j++) {
+        int t = r.nextInt(20);
+        x[i * 6 + j] = t;
+        if (t == 3) {
+          y[i] = 1;
+        }
+      }
+    }
+    return new ModelCase("embedding", "6 token ids -> Embedding(20, 4) -> GlobalAveragePooling1D"
+        + " -> Dense(1, sigmoid), Adam(0.01), BCE", new int[] {6}, Data.named(
+            new dev.backplane.model.Embedding(20, 4),
+            new dev.backplane.model.GlobalAveragePooling1D(), new Dense(1, "sigmoid")),
+        Loss.BINARY_CROSSENTROPY, new Adam(0.01), SEED, Tensor.wrap(x, n, 6),
+        Tensor.wrap(y, n, 1), 3, 32);
   }
 
   /**

@@ -51,7 +51,63 @@ final class OpChecks {
       List<OpProbe> probes = List.of(lp.probe());
       ops.add(new Op(lp.id(), "loss " + lp.loss, probes, probes));
     }
+    spatialAndNormalizationLayers(ops);
     return ops;
+  }
+
+  /**
+   * Layers checked forward only: BatchNormalization trains on batch statistics but predicts and
+   * evaluates with moving ones, so finite differences of the (inference) loss do not measure
+   * its training gradient; the convnet_batchnorm model case checks its training end to end.
+   */
+  static List<Op> forwardOnly() {
+    List<Op> ops = new ArrayList<>();
+    layer(ops, "batch_normalization", "BatchNormalization between two Dense layers", IN,
+        new Dense(4), new dev.backplane.model.BatchNormalization(), new Dense(2));
+    return ops;
+  }
+
+  private static void layer(List<Op> ops, String id, String what, int[] in,
+      dev.backplane.model.Layer... layers) {
+    List<OpProbe> probes = List.of(OpProbe.mse(in, layers));
+    ops.add(new Op(id, what, probes, probes));
+  }
+
+  /** The convolution, pooling, normalization and shape layers, each before a small Dense. */
+  private static void spatialAndNormalizationLayers(List<Op> ops) {
+    int[] img = {5, 5, 2};
+    layer(ops, "conv1d", "Conv1D(3, 3, causal, dilation 2)", new int[] {7, 2},
+        new dev.backplane.model.Conv1D(3, 3).withPadding("causal").withDilationRate(2),
+        new Flatten(), new Dense(2));
+    layer(ops, "conv2d", "Conv2D(3, 3, same, strides 2)", img,
+        new dev.backplane.model.Conv2D(3, 3).withPadding("same").withStrides(2), new Flatten(),
+        new Dense(2));
+    layer(ops, "conv2d_grouped", "Conv2D(4, 2, dilation 2, groups 2)", img,
+        new dev.backplane.model.Conv2D(4, 2).withDilationRate(2).withGroups(2), new Flatten(),
+        new Dense(2));
+    layer(ops, "depthwise_conv2d", "DepthwiseConv2D(3, depth multiplier 2)", img,
+        new dev.backplane.model.DepthwiseConv2D(3, 2, Activation.LINEAR), new Flatten(),
+        new Dense(2));
+    layer(ops, "separable_conv2d", "SeparableConv2D(3, 2)", img,
+        new dev.backplane.model.SeparableConv2D(3, 2), new Flatten(), new Dense(2));
+    layer(ops, "conv2d_transpose", "Conv2DTranspose(2, 3)", new int[] {3, 3, 2},
+        new dev.backplane.model.Conv2DTranspose(2, 3), new Flatten(), new Dense(2));
+    layer(ops, "max_pooling2d", "MaxPooling2D(2)", new int[] {4, 4, 2},
+        new dev.backplane.model.MaxPooling2D(2), new Flatten(), new Dense(2));
+    layer(ops, "average_pooling2d", "AveragePooling2D(2, strides 1, same)", new int[] {3, 3, 2},
+        new dev.backplane.model.AveragePooling2D(2, 1, "same"), new Flatten(), new Dense(2));
+    layer(ops, "global_pooling", "GlobalAveragePooling2D after Conv2D(3, 2)", img,
+        new dev.backplane.model.Conv2D(3, 2), new dev.backplane.model.GlobalAveragePooling2D(),
+        new Dense(2));
+    layer(ops, "layer_normalization", "LayerNormalization between two Dense layers", IN,
+        new Dense(4), new dev.backplane.model.LayerNormalization(), new Dense(2));
+    layer(ops, "shape_layers", "Reshape, Permute, ZeroPadding2D, Cropping2D, UpSampling2D",
+        new int[] {6}, dev.backplane.model.Reshape.of(2, 3, 1),
+        dev.backplane.model.Permute.of(2, 1, 3), new dev.backplane.model.ZeroPadding2D(1),
+        new dev.backplane.model.Cropping2D(1, 0), new dev.backplane.model.UpSampling2D(2, 1),
+        new Flatten(), new Dense(2));
+    layer(ops, "prelu", "Dense(4) then PReLU", IN, new Dense(4), new dev.backplane.model.PReLU(),
+        new Dense(2));
   }
 
   /** The losses, each after the output layer it belongs behind. */

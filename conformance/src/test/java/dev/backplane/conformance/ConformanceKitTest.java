@@ -165,10 +165,13 @@ class ConformanceKitTest {
 
   @Test
   void selectionByIdCategoryAndPrefix() {
-    // 81 model-level checks (61, plus forward and gradient checks of the 10 newer activations),
-    // op/<op> for every non-source op (55 at this writing) and op/<op>/gradient for the
-    // differentiable ones among them (44).
-    assertThat(Conformance.checkIds()).hasSize(81 + 55 + 44).doesNotHaveDuplicates()
+    // 108 layer- and model-level checks (61, forward and gradient checks of the 10 newer
+    // activations and of 12 convolution, pooling, normalization and shape layer probes, a
+    // forward check of BatchNormalization, two
+    // model cases: a convnet with batch normalization and an embedding model), op/<op> for
+    // every non-source op (55 at this writing) and op/<op>/gradient for the differentiable ones
+    // among them (44).
+    assertThat(Conformance.checkIds()).hasSize(108 + 55 + 44).doesNotHaveDuplicates()
         .contains("op/erf", "op/erf/gradient", "op/one_hot", "forward/gelu", "gradient/mean_absolute_error", "optimizer/rmsprop_momentum",
             "model/reference", "snapshot/cross_backend", "resources/native_memory");
     ConformanceReport report = Conformance.of(REF).reference(REF)
