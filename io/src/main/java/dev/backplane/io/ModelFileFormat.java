@@ -106,12 +106,16 @@ final class ModelFileFormat {
   }
 
   static SavedModel read(Path file) {
+    return ModelFileException.guard(file, () -> readUnguarded(file));
+  }
+
+  private static SavedModel readUnguarded(Path file) {
     SafetensorsContent content = Safetensors.read(file);
     Map<String, String> meta = content.metadata();
     for (String key : meta.keySet()) {
       if (!METADATA_KEYS.contains(key)) {
         throw new ModelFileException(file, "unknown metadata entry '" + key + "'; a version "
-            + VERSION + " model file has only " + METADATA_KEYS);
+            + VERSION + " model file has only " + Messages.list(METADATA_KEYS));
       }
     }
     int version = checkFormat(file, meta, FORMAT);
@@ -139,7 +143,7 @@ final class ModelFileFormat {
       optimizer = Optional.of(new OptimizerState(slots, parseIterations(file, iterations)));
     }
     if (!arrays.isEmpty()) {
-      throw new ModelFileException(file, "unexpected tensors " + arrays.keySet() + " that the"
+      throw new ModelFileException(file, "unexpected tensors " + Messages.list(arrays.keySet()) + " that the"
           + " architecture" + (iterations == null ? " (saved without optimizer state)" : "")
           + " does not have; expected " + names(expected));
     }
@@ -148,6 +152,10 @@ final class ModelFileFormat {
 
   /** Reads a weights-only file (or the weights of a model file) for this architecture. */
   static List<NamedArray> readWeights(Path file, ModelConfig config) {
+    return ModelFileException.guard(file, () -> readWeightsUnguarded(file, config));
+  }
+
+  private static List<NamedArray> readWeightsUnguarded(Path file, ModelConfig config) {
     SafetensorsContent content = Safetensors.read(file);
     String format = content.metadata().get("format");
     if (FORMAT.equals(format)) {
@@ -166,7 +174,7 @@ final class ModelFileFormat {
     Map<String, NamedArray> arrays = byName(content.arrays());
     List<NamedArray> parameters = take(file, arrays, expected, "", "parameter");
     if (!arrays.isEmpty()) {
-      throw new ModelFileException(file, "unexpected tensors " + arrays.keySet()
+      throw new ModelFileException(file, "unexpected tensors " + Messages.list(arrays.keySet())
           + "; the model expects " + names(expected));
     }
     return parameters;
@@ -350,7 +358,7 @@ final class ModelFileFormat {
       NamedArray a = arrays.remove(prefix + name);
       if (a == null) {
         throw new ModelFileException(file, "missing " + what + " '" + prefix + name + "' "
-            + Arrays.toString(shape) + "; the file has " + arrays.keySet());
+            + Arrays.toString(shape) + "; the file has " + Messages.list(arrays.keySet()));
       }
       if (!Arrays.equals(a.shape(), shape)) {
         throw new ModelFileException(file, what + " '" + a.name() + "' has shape "
@@ -362,7 +370,7 @@ final class ModelFileFormat {
     return out;
   }
 
-  private static List<String> names(Map<String, int[]> arrays) {
-    return List.copyOf(arrays.keySet());
+  private static String names(Map<String, int[]> arrays) {
+    return Messages.list(arrays.keySet());
   }
 }

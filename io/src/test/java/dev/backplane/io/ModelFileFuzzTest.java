@@ -27,12 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Feeds hundreds of seeded mutants of a valid model file to the loader: each must either load
  * as a consistent model (and build into a compiled {@link Sequential}) or be rejected with
- * {@link ModelFileException}; any other exception, or a slow case, fails the test with the seed
+ * {@link ModelFileException}; any other exception, or a case that allocates more than
+ * {@link #MAX_CASE_BYTES} (the deterministic bound on its work), fails the test with the seed
  * and the mutation.
  */
 class ModelFileFuzzTest {
   private static final long SEED = Long.getLong("backplane.fuzz.seed", 20240611L);
   private static final int CASES = Integer.getInteger("backplane.fuzz.cases", 600);
+  /** Most bytes one case (a file of a few KB) may allocate, reading and building included. */
+  static final long MAX_CASE_BYTES = 64L << 20;
 
   @TempDir Path dir;
 
@@ -58,7 +61,7 @@ class ModelFileFuzzTest {
       Mutant mutant = i % 3 == 0 ? metadataMutant(valid, mutator) : mutator.mutate(bytes, 8,
           headerEnd);
       Files.write(file, mutant.bytes());
-      long start = System.nanoTime();
+      long start = AllocatedBytes.now();
       try {
         SavedModel model = ModelFileFormat.read(file);
         assertConsistent(model);
@@ -72,9 +75,10 @@ class ModelFileFuzzTest {
       } catch (Throwable t) {
         fail("case " + i + " (seed " + SEED + ", " + mutant.label() + ") threw " + t, t);
       }
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      assertThat(millis).as("case %d (%s) took %d ms", i, mutant.label(), millis)
-          .isLessThan(2000);
+      // The work per case, bounded deterministically: bytes allocated, not elapsed time.
+      long allocated = AllocatedBytes.now() - start;
+      assertThat(allocated).as("case %d (%s) allocated %d bytes", i, mutant.label(), allocated)
+          .isLessThan(MAX_CASE_BYTES);
     }
     System.out.printf("fuzz: %d mutants loaded, %d rejected%n", loaded, rejected);
     assertThat(rejected).as("rejected").isGreaterThan(CASES / 2);

@@ -76,6 +76,30 @@ final class Mutator {
     }
   }
 
+  /**
+   * A mutant of a binary file without a JSON header (HDF5, zip): bit flips, truncation,
+   * appended garbage, or random bytes overwritten.
+   */
+  Mutant mutateBinary(byte[] valid) {
+    if (random.nextInt(4) == 0) {
+      byte[] b = valid.clone();
+      int writes = 1 + random.nextInt(4);
+      StringBuilder at = new StringBuilder();
+      for (int i = 0; i < writes; i++) {
+        int pos = random.nextInt(b.length);
+        b[pos] = (byte) random.nextInt(256);
+        at.append(' ').append(pos);
+      }
+      return new Mutant("overwrite bytes at" + at, b);
+    }
+    while (true) {
+      Mutant m = mutate(valid, 0, 1);
+      if (!m.label().equals("edit JSON") && !m.label().startsWith("header length")) {
+        return m;
+      }
+    }
+  }
+
   /** A random element. */
   <T> T pick(List<T> items) {
     return items.get(random.nextInt(items.size()));

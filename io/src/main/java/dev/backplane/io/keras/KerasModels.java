@@ -152,6 +152,10 @@ public final class KerasModels {
    * @throws ModelFileException naming the file and what is wrong or unsupported
    */
   public static ImportedModel read(Path architectureJson, Path weights) {
+    return guard(architectureJson, () -> readPair(architectureJson, weights));
+  }
+
+  private static ImportedModel readPair(Path architectureJson, Path weights) {
     byte[] json = readJson(architectureJson);
     if (!startsWith(head(weights), HDF5_SIGNATURE)) {
       throw new ModelFileException(weights, "is not an HDF5 weights file (no HDF5 signature)");
@@ -230,7 +234,10 @@ public final class KerasModels {
       String version = zip.has("metadata.json") ? SafeJson.parse(file, "metadata.json",
           zip.read("metadata.json", KerasArchive.MAX_JSON_BYTES)).path("keras_version")
           .asText("") : "";
-      byte[] weights = zip.read("model.weights.h5", KerasArchive.MAX_WEIGHTS_BYTES);
+      // The weights cannot be larger than the architecture's tensors (float64 at worst, with
+      // optimizer slots) plus HDF5 structure: a zip bomb stops there, not at the heap's end.
+      byte[] weights = zip.read("model.weights.h5",
+          KerasArchive.weightsLimit(LayerParameters.of(arch)));
       try (HdfFile h5 = HdfFile.fromBytes(weights)) {
         List<NamedArray> parameters = Keras3Weights.read(file, h5, LayerParameters.of(arch));
         return imported(file, arch, parameters, training,
@@ -266,20 +273,12 @@ public final class KerasModels {
         Optional.empty()), source, notes);
   }
 
-  private interface Read<T> {
-    T run();
-  }
-
-  /** Runs a read, turning any failure of the HDF5 or zip libraries into a file error. */
-  private static <T> T guard(Path file, Read<T> read) {
-    try {
-      return read.run();
-    } catch (ModelFileException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new ModelFileException(file, "cannot read the file (corrupt or unsupported): " + e,
-          e);
-    }
+  /**
+   * Runs a read, turning any failure of the HDF5 or zip libraries (an {@link Error} included)
+   * into a file error.
+   */
+  private static <T> T guard(Path file, ModelFileException.Read<T> read) {
+    return ModelFileException.guard(file, read);
   }
 
   private static byte[] head(Path file) {

@@ -1,5 +1,6 @@
 package dev.backplane.io.keras;
 
+import dev.backplane.io.Messages;
 import dev.backplane.io.ModelFileException;
 import dev.backplane.model.ParameterSpec;
 import dev.backplane.spi.NamedArray;
@@ -51,13 +52,13 @@ final class LegacyH5Weights {
       Group group = H5.group(root, layer.name());
       if (!layerNames.contains(layer.name()) || group == null) {
         throw new ModelFileException(file, "no weights for " + layer.describe() + " in "
-            + H5.path(root) + "; the file has weights for layers " + layerNames);
+            + H5.path(root) + "; the file has weights for layers " + Messages.list(layerNames));
       }
       List<String> names = H5.strings(file, group, "weight_names");
       if (names == null || names.size() != lp.parameters().size()) {
         throw new ModelFileException(file, layer.describe() + " has "
             + (names == null ? "no weight_names attribute" : names.size() + " weights "
-                + names) + " in " + H5.path(group) + " but needs " + lp.describeNeeds());
+                + Messages.list(names)) + " in " + H5.path(group) + " but needs " + lp.describeNeeds());
       }
       for (int i = 0; i < names.size(); i++) {
         ParameterSpec p = lp.parameters().get(i);
@@ -72,7 +73,7 @@ final class LegacyH5Weights {
       if (!weighted.contains(name) && group != null) {
         List<String> names = H5.strings(file, group, "weight_names");
         if (names != null && !names.isEmpty()) {
-          throw new ModelFileException(file, "the file has weights " + names + " for layer '"
+          throw new ModelFileException(file, "the file has weights " + Messages.list(names) + " for layer '"
               + name + "', which the architecture does not have or which has no weights there;"
               + " the weights do not belong to this architecture");
         }

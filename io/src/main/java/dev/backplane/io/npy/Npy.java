@@ -35,6 +35,10 @@ public final class Npy {
    * @throws ModelFileException naming the file and what is wrong or unsupported
    */
   public static Tensor read(Path file) {
+    return ModelFileException.guard(file, () -> readUnguarded(file));
+  }
+
+  private static Tensor readUnguarded(Path file) {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
       ByteBuffer prefix = read(file, channel, 0, (int) Math.min(size, 12));

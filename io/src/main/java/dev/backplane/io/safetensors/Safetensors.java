@@ -33,13 +33,16 @@ import java.util.Set;
  * {@value #MAX_HEADER_BYTES} bytes and by the file size, the header is parsed as a plain JSON
  * tree, every tensor is checked (dtype {@code F32}, non-negative shape whose size matches its byte
  * range, range inside the data section, ranges tiling the data section, unique names) before any
- * data is read, so no allocation exceeds the file's size. Every problem is a
+ * data is read, so no allocation exceeds the file's size. Each tensor streams from the file into
+ * its float array (long offsets: tensors past 2 GiB load, the heap holds one copy plus a 1 MiB
+ * buffer). Every problem, an {@link Error} of the parser included, is a
  * {@link ModelFileException} naming the file.
  */
 public final class Safetensors {
   /** Largest header accepted, in bytes (the reference implementation's limit). */
   public static final long MAX_HEADER_BYTES = 100L << 20;
   private static final int LENGTH_BYTES = 8;
+  private static final int CHUNK_BYTES = 1 << 20;
 
   private Safetensors() {}
 
@@ -49,6 +52,10 @@ public final class Safetensors {
    * @throws ModelFileException naming the file and what is wrong with it
    */
   public static SafetensorsContent read(Path file) {
+    return ModelFileException.guard(file, () -> readUnguarded(file));
+  }
+
+  private static SafetensorsContent readUnguarded(Path file) {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
       if (size < LENGTH_BYTES) {
@@ -73,13 +80,36 @@ public final class Safetensors {
       List<NamedArray> arrays = new ArrayList<>(header.entries.size());
       for (TensorEntry e : header.entries) {
         float[] values = new float[e.size()];
-        readBuffer(file, channel, dataStart + e.begin(), (int) (e.end() - e.begin()))
-            .asFloatBuffer().get(values);
+        readFloats(file, channel, dataStart + e.begin(), values);
         arrays.add(new NamedArray(e.name(), e.shape(), values));
       }
       return new SafetensorsContent(arrays, header.metadata);
     } catch (IOException e) {
       throw new ModelFileException(file, "cannot read the file: " + e, e);
+    }
+  }
+
+  /**
+   * Streams little-endian floats from {@code position} into {@code values} through one small
+   * buffer: long offsets, so a tensor past 2 GiB of the file (or of its own bytes, up to the
+   * 2^31-1 values a float[] holds) reads, and no second copy of the tensor in memory.
+   */
+  static void readFloats(Path file, FileChannel channel, long position, float[] values)
+      throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    int done = 0;
+    while (done < values.length) {
+      int n = Math.min(CHUNK_BYTES / Float.BYTES, values.length - done);
+      chunk.clear().limit(n * Float.BYTES);
+      long at = position + (long) done * Float.BYTES;
+      while (chunk.hasRemaining()) {
+        if (channel.read(chunk, at + chunk.position()) < 0) {
+          throw new ModelFileException(file, "unexpected end of file at byte "
+              + (at + chunk.position()), new EOFException());
+        }
+      }
+      chunk.flip().asFloatBuffer().get(values, done, n);
+      done += n;
     }
   }
 

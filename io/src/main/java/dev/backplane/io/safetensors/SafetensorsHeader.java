@@ -44,7 +44,7 @@ final class SafetensorsHeader {
       throw new ModelFileException(file, "safetensors header must start with '{'"
           + (json.length == 0 ? " but is empty" : " but starts with byte " + (json[0] & 0xff)));
     }
-    JsonNode root = SafeJson.parse(file, "safetensors header", json);
+    JsonNode root = SafeJson.parseHeader(file, "safetensors header", json);
     JsonFields header = JsonFields.of(file, "safetensors header", root);
     List<TensorEntry> entries = new ArrayList<>();
     Map<String, String> metadata = new LinkedHashMap<>();
@@ -92,7 +92,7 @@ final class SafetensorsHeader {
     }
     JsonNode offsets = e.array("data_offsets");
     if (offsets.size() != 2) {
-      throw e.error("data_offsets must be [begin, end] but is " + offsets);
+      throw e.error("data_offsets must be [begin, end] but is " + JsonFields.describe(offsets));
     }
     long begin = offset(e, offsets.get(0));
     long end = offset(e, offsets.get(1));
