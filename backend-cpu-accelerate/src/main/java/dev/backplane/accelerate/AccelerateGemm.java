@@ -10,15 +10,29 @@ import java.nio.ByteOrder;
  * {@link NativeGemm} on Apple's Accelerate framework (vecLib's CBLAS), bound with JNA direct
  * mapping, for macOS. Buffers are JNA {@link Memory}, passed by address. Accelerate sizes its own
  * thread pool; Backplane's thread setting does not reach it.
+ *
+ * <p>Nothing here is Accelerate-specific but the library's name: {@link #load(String, String)}
+ * binds the same standard CBLAS signature ({@code cblas_sgemm}, row-major) from any shared
+ * library, so tests bind it to OpenBLAS on Linux and run every line of this class there. Direct
+ * mapping binds a class's natives once, so a process binds one library here: asking for a
+ * second, different one is refused (see {@link #load(String, String)}).
  */
 public final class AccelerateGemm extends NativeGemmSupport {
   /** Where macOS keeps the framework's binary (in the dyld shared cache on recent releases). */
   static final String FRAMEWORK = "/System/Library/Frameworks/Accelerate.framework/Accelerate";
+  /** How {@link #FRAMEWORK} is named in {@link #library()}. */
+  static final String FRAMEWORK_NAME = "Apple Accelerate (vecLib CBLAS)";
   private static final int ROW_MAJOR = 101;
   private static final int NO_TRANS = 111;
   private static final int TRANS = 112;
+  /** The library {@link Cblas} is bound to, once bound; guarded by the class. */
+  private static String bound;
 
-  private AccelerateGemm() {}
+  private final String name;
+
+  private AccelerateGemm(String name) {
+    this.name = name;
+  }
 
   /**
    * Binds {@code cblas_sgemm} from Accelerate (once per process).
@@ -26,18 +40,38 @@ public final class AccelerateGemm extends NativeGemmSupport {
    * @throws LinkageError or another throwable when the framework cannot be bound
    */
   public static AccelerateGemm load() {
-    Cblas.ensureLoaded();
-    return new AccelerateGemm();
+    return load(FRAMEWORK, FRAMEWORK_NAME);
+  }
+
+  /**
+   * Binds {@code cblas_sgemm} (the standard CBLAS signature) from {@code library}, once per
+   * process: later calls with the same library share the binding.
+   *
+   * @param library a path or a name JNA resolves ({@link NativeLibrary#getInstance(String)})
+   * @param name how {@link #library()} names it
+   * @throws IllegalStateException when this process already bound another library
+   * @throws LinkageError or another throwable when the library cannot be bound
+   */
+  static synchronized AccelerateGemm load(String library, String name) {
+    if (bound == null) {
+      Cblas.bind(library);
+      bound = library;
+    } else if (!bound.equals(library)) {
+      throw new IllegalStateException("cblas_sgemm is already bound to " + bound
+          + " in this process; it cannot also be bound to " + library);
+    }
+    return new AccelerateGemm(name);
   }
 
   @Override
   public String library() {
-    return "Apple Accelerate (vecLib CBLAS) via JNA " + Native.VERSION;
+    return name + " via JNA " + Native.VERSION;
   }
 
   @Override
   public String description() {
-    return library() + ", threads managed by macOS";
+    return library() + ", threads managed by " + (FRAMEWORK_NAME.equals(name) ? "macOS"
+        : "the library");
   }
 
   @Override
@@ -66,16 +100,12 @@ public final class AccelerateGemm extends NativeGemmSupport {
     return buffer.memory;
   }
 
-  /** The JNA direct mapping; registering binds the natives when the class initializes. */
+  /** The JNA direct mapping; {@link #bind} registers the natives, once. */
   private static final class Cblas {
-    static {
-      Native.register(Cblas.class, NativeLibrary.getInstance(FRAMEWORK));
-    }
-
     private Cblas() {}
 
-    static void ensureLoaded() {
-      // Initializing the class registers the natives, or throws why it cannot.
+    static void bind(String library) {
+      Native.register(Cblas.class, NativeLibrary.getInstance(library));
     }
 
     static native void cblas_sgemm(int order, int transA, int transB, int m, int n, int k,
