@@ -155,6 +155,10 @@ final class FlatKernels {
   }
 
   private static final float HUGE = 0x1p127f;
+  /** Whether relu and greater run on the Vector API ({@link VectorElementwise}): the same bits. */
+  static final boolean VECTOR = VectorSupport.present();
+  /** Shortest loop handed to the Vector API. */
+  private static final int VECTOR_MIN = 16;
 
   /**
    * {@code v > 0 ? v : 0}: branch-free as {@code max(v, 0)} (which C2 vectorizes; the ternary
@@ -163,6 +167,10 @@ final class FlatKernels {
    * redoes the row.
    */
   static void relu(float[] d, float[] a, int n) {
+    if (VECTOR && n >= VECTOR_MIN) {
+      VectorElementwise.relu(d, a, n);
+      return;
+    }
     for (int j = 0; j < n; j++) {
       d[j] = Math.max(a[j], 0f);
     }
@@ -181,6 +189,10 @@ final class FlatKernels {
    * leave the identity; a max-reduction finds them and the exact loop redoes the row.
    */
   static void greater(float[] d, float[] a, float[] b, int n) {
+    if (VECTOR && n >= VECTOR_MIN) {
+      VectorElementwise.greater(d, a, b, n);
+      return;
+    }
     for (int j = 0; j < n; j++) {
       d[j] = Math.min(Math.max(a[j] - b[j], 0f) * HUGE * HUGE, 1f);
     }
