@@ -468,6 +468,43 @@ public final class Sequential implements AutoCloseable {
     }
   }
 
+  /**
+   * Trains the model on a {@link Dataset}, as Keras's {@code fit} on a dataset or generator. A
+   * row-addressable dataset (arrays, a memory-mapped NPY file, a CSV table) is checked up front
+   * and trained on with exactly the batches of the same data as tensors (same seeded shuffle),
+   * read a row at a time, so a file larger than the heap trains without being loaded; a stream
+   * of batches is used in its order, never shuffled, with no {@code validation_split}.
+   *
+   * @throws IllegalArgumentException for bad data, before any step runs (for a stream: when
+   *     the bad batch is reached)
+   * @throws IllegalStateException if not compiled or already fitting
+   */
+  public History fit(dev.backplane.data.Dataset data, FitOptions opts) {
+    Objects.requireNonNull(data, "data");
+    if (data instanceof dev.backplane.data.ArrayDataset a) {
+      if (a.y() == null) {
+        throw new IllegalArgumentException("fit() needs labels but the dataset has none");
+      }
+      return fit(a.x(), a.y(), opts);
+    }
+    requireCompiled();
+    if (!fitting.compareAndSet(false, true)) {
+      throw new IllegalStateException("fit() is already running on model '" + name
+          + "'; wait for it to finish or train another model");
+    }
+    try {
+      return new TrainingLoop(this, data, opts).run();
+    } finally {
+      fitting.set(false);
+      stopRequested = false;
+    }
+  }
+
+  /** {@code fit(dataset, epochs=..., batch_size=...)} with Keras's other defaults. */
+  public History fit(dev.backplane.data.Dataset data, int epochs, int batchSize) {
+    return fit(data, FitOptions.builder().epochs(epochs).batchSize(batchSize).build());
+  }
+
   /** Whether {@link #fit} is running. */
   public boolean isFitting() {
     return fitting.get();
@@ -597,6 +634,111 @@ public final class Sequential implements AutoCloseable {
       throw new IllegalArgumentException("evaluate() got empty data: x has 0 samples");
     }
     return new Evaluator(this, batchSize).evaluate(x, y, "");
+  }
+
+  /**
+   * Evaluates loss and metrics over a dataset in data order (a stream: its batches as given).
+   *
+   * @throws IllegalArgumentException for bad data
+   */
+  public Map<String, Double> evaluate(dev.backplane.data.Dataset data, int batchSize) {
+    Objects.requireNonNull(data, "data");
+    if (data instanceof dev.backplane.data.ArrayDataset a) {
+      if (a.y() == null) {
+        throw new IllegalArgumentException("evaluate() needs labels but the dataset has none");
+      }
+      return evaluate(a.x(), a.y(), batchSize);
+    }
+    requireCompiled();
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+    }
+    TrainingLoop.checkFeatures(this, data, "x");
+    if (data.labelSize() == 0) {
+      throw new IllegalArgumentException("evaluate() needs labels but the dataset " + data
+          + " has none");
+    }
+    if (data.randomAccess()) {
+      if (data.size() == 0) {
+        throw new IllegalArgumentException("evaluate() got empty data: x has 0 samples");
+      }
+      TrainingLoop.checkRows(this, data, "x", "y");
+    }
+    return TrainingLoop.evaluate(this, data, batchSize, "");
+  }
+
+  /**
+   * Runs the model in inference mode over a dataset's inputs (labels are ignored), batch by
+   * batch in data order. Thread-safe; the predictions are returned in memory.
+   *
+   * @return outputs shaped {@code (n, outputShape...)}
+   */
+  public Tensor predict(dev.backplane.data.Dataset data, int batchSize) {
+    Objects.requireNonNull(data, "data");
+    if (data instanceof dev.backplane.data.ArrayDataset a) {
+      return predict(a.x(), batchSize);
+    }
+    if (executable == null && !closed) {
+      placeForInference();
+    }
+    requireCompiled();
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+    }
+    TrainingLoop.checkFeatures(this, data, "x");
+    int[] outShape = currentOutputShape();
+    int outSize = Shapes.size(outShape);
+    float[] result;
+    int n;
+    stepLock.readLock().lock();
+    try {
+      Executable exe = current();
+      if (data.randomAccess()) {
+        n = data.size();
+        int xRow = data.featureSize();
+        int batch = Math.max(1, Math.min(batchSize, n));
+        float[] xs = new float[batch * xRow];
+        Tensor xAll = Tensor.wrap(xs, TrainingLoop.batched(batch, data.featureShape()));
+        float[] buffer = new float[batch * outSize];
+        result = new float[Math.multiplyExact(n, outSize)];
+        for (int start = 0; start < n; start += batch) {
+          int rows = Math.min(batch, n - start);
+          for (int r = 0; r < rows; r++) {
+            data.read(start + r, xs, r * xRow, null, 0);
+          }
+          Tensor xb = xAll.rows(0, rows);
+          checkInput(xb, "x");
+          exe.predict(xb, buffer);
+          System.arraycopy(buffer, 0, result, start * outSize, rows * outSize);
+        }
+      } else {
+        java.util.Iterator<dev.backplane.data.Batch> it = data.batches();
+        result = new float[0];
+        n = 0;
+        float[] buffer = new float[0];
+        for (int step = 0; it.hasNext(); step++) {
+          Tensor xb = TrainingLoop.checkBatch(this, it.next(), data, outSize, step, false)[0];
+          int rows = xb.rows();
+          if (buffer.length < rows * outSize) {
+            buffer = new float[rows * outSize];
+          }
+          exe.predict(xb, buffer);
+          if (result.length < (n + rows) * outSize) {
+            result = java.util.Arrays.copyOf(result, Math.max((n + rows) * outSize,
+                2 * result.length));
+          }
+          System.arraycopy(buffer, 0, result, n * outSize, rows * outSize);
+          n += rows;
+        }
+        result = java.util.Arrays.copyOf(result, n * outSize);
+      }
+    } finally {
+      stepLock.readLock().unlock();
+    }
+    int[] shape = new int[outShape.length + 1];
+    shape[0] = n;
+    System.arraycopy(outShape, 0, shape, 1, outShape.length);
+    return Tensor.wrap(result, shape);
   }
 
   /** {@code predict(x)} with batch size 32. */

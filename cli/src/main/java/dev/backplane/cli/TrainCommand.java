@@ -1,12 +1,17 @@
 package dev.backplane.cli;
 
 import dev.backplane.Backplane;
+import dev.backplane.data.Dataset;
+import dev.backplane.io.data.Datasets;
 import dev.backplane.model.CompileOptions;
 import dev.backplane.model.FitOptions;
 import dev.backplane.model.History;
 import dev.backplane.model.Sequential;
 import dev.backplane.model.Verbosity;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,6 +22,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code backplane train}: trains the reference model on the best available device with
  * Keras-style output: the summary, the placement explanation, progress, the final metrics.
+ * With {@code --data} it trains on a user's file instead: an NPY array of inputs with
+ * {@code --labels y.npy} (memory-mapped, so it may be larger than the heap), or a CSV table
+ * with a header row and {@code --label-column NAME}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train a model (default: the reference model Dense(128, relu) -> "
@@ -24,6 +32,9 @@ import picocli.CommandLine.Option;
 final class TrainCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions config;
+
+  @Mixin
+  ReportOptions report;
 
   @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default ${DEFAULT-VALUE})")
   int epochs;
@@ -45,6 +56,23 @@ final class TrainCommand implements Callable<Integer> {
       description = "0 silent, 1 progress bar, 2 one line per epoch, auto (default)")
   String verbose;
 
+  @Option(names = "--data", description = "Train on this file instead of generated data: x.npy"
+      + " (with --labels) or table.csv (with --label-column; a header row, every value a"
+      + " number). reference and separable become Dense(128, relu) -> Dense(1, sigmoid) sized"
+      + " to the data; other models must fit it")
+  Path data;
+
+  @Option(names = "--labels", description = "With --data x.npy: the labels, y.npy (one row per"
+      + " sample; integer labels are class indices)")
+  Path labels;
+
+  @Option(names = "--label-column", description = "With --data table.csv: the label column")
+  String labelColumn;
+
+  @Option(names = "--columns", split = ",", description = "With --data table.csv: the feature"
+      + " columns, comma-separated (default: every column but the label)")
+  List<String> columns;
+
   @Option(names = "--explain", description = "Also print the environment and configuration dump")
   boolean explain;
 
@@ -59,6 +87,7 @@ final class TrainCommand implements Callable<Integer> {
           + " whole number >= 1");
     }
     ReferenceData.Task t = parseTask(task);
+    Dataset userData = data == null ? null : loadData();
     Verbosity verbosity = verbose.equalsIgnoreCase("auto") ? Verbosity.AUTO
         : Verbosity.of(parseVerbose(verbose));
     PrintStream out = System.out;
@@ -69,16 +98,25 @@ final class TrainCommand implements Callable<Integer> {
       long seed = backplane.config().get(dev.backplane.config.CoreKeys.SEED);
       String name = modelName != null ? modelName
           : t == ReferenceData.Task.SEPARABLE ? "separable" : "reference";
-      TrainModels.Job job = TrainModels.create(name, seed);
+      TrainModels.Job job = userData == null ? TrainModels.create(name, seed)
+          : TrainModels.forData(name, seed, userData.featureShape());
       try (Sequential model = job.model()) {
         out.println(model.summary());
         model.compile(job.options().backplane(backplane).build());
         out.println(model.placement().explain());
+        if (userData != null) {
+          out.println("Data: " + userData.size() + " samples of "
+              + Arrays.toString(userData.featureShape()) + " from " + data);
+        }
         long start = System.nanoTime();
-        History history = model.fit(job.x(), job.y(), FitOptions.builder().epochs(epochs)
-            .batchSize(batchSize).verbose(verbosity).output(out).build());
+        FitOptions fit = FitOptions.builder().epochs(epochs).batchSize(batchSize)
+            .verbose(verbosity).output(out).callbacks(report.callbacks()).build();
+        History history = userData == null ? model.fit(job.x(), job.y(), fit)
+            : model.fit(userData, fit);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Double> result = model.evaluate(job.x(), job.y());
+        report.finish(history, out);
+        Map<String, Double> result = userData == null ? model.evaluate(job.x(), job.y())
+            : model.evaluate(userData, 32);
         if (history.deviceRuns().size() > 1 || history.stopReason().isPresent()) {
           printRuns(out, history);
         }
@@ -88,6 +126,35 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The {@code --data} file as a dataset; the options must fit its format. */
+  private Dataset loadData() {
+    String file = data.getFileName() == null ? "" : data.getFileName().toString()
+        .toLowerCase(Locale.ROOT);
+    if (file.endsWith(".npy")) {
+      if (labelColumn != null || columns != null) {
+        throw new IllegalArgumentException("--label-column and --columns are for CSV data; for"
+            + " --data " + data + " give the labels as --labels y.npy");
+      }
+      if (labels == null) {
+        throw new IllegalArgumentException("--data " + data + " needs --labels y.npy with one"
+            + " label row per sample");
+      }
+      return Datasets.npy(data, labels);
+    }
+    if (file.endsWith(".csv")) {
+      if (labels != null) {
+        throw new IllegalArgumentException("--labels is for NPY data; for --data " + data
+            + " name the label column with --label-column NAME");
+      }
+      if (labelColumn == null) {
+        throw new IllegalArgumentException("--data " + data + " needs --label-column NAME");
+      }
+      return Datasets.csv(data, labelColumn, columns == null ? List.of() : columns);
+    }
+    throw new IllegalArgumentException("Invalid --data '" + data + "'. Expected a .npy or .csv"
+        + " file");
   }
 
   /** Which device ran which steps, after a failover; why training stopped, if it diverged. */

@@ -45,6 +45,28 @@ final class TrainModels {
     }
   }
 
+  /**
+   * The model {@code --model NAME} trains on a user's data with samples of
+   * {@code featureShape}: for reference and separable, the reference architecture sized to the
+   * data (Dense(128, relu) → Dense(1, sigmoid), after a Flatten for samples of several
+   * dimensions), binary labels; any other model as built in, which the data must fit. The job
+   * has no data of its own ({@code x} and {@code y} are {@code null}).
+   */
+  static Job forData(String name, long seed, int[] featureShape) {
+    String key = name.trim().toLowerCase(Locale.ROOT);
+    if (key.equals("reference") || key.equals("separable")) {
+      Sequential model = featureShape.length == 1
+          ? new Sequential(new int[] {featureShape[0]}, new Dense(128, "relu"),
+              new Dense(1, "sigmoid"))
+          : new Sequential(featureShape, new dev.backplane.model.Flatten(),
+              new Dense(128, "relu"), new Dense(1, "sigmoid"));
+      return new Job(model, null, null, CompileOptions.builder().optimizer("adam")
+          .loss("binary_crossentropy").metrics("accuracy"), "accuracy");
+    }
+    Job builtIn = create(name, seed);
+    return new Job(builtIn.model(), null, null, builtIn.options(), builtIn.metric());
+  }
+
   private static Job reference(ReferenceData.Task task, long seed) {
     ReferenceData data = ReferenceData.generate(task, seed);
     return new Job(ReferenceData.model(), data.x, data.y, CompileOptions.builder()
