@@ -46,6 +46,27 @@ final class ResourceChecks {
         r.rssAfter().getAsLong() / MIB, Tolerances.RESOURCE_CYCLES, heapGrowth));
   }
 
+  /**
+   * Allocates garbage through the committed heap once, so that its pages are resident before the
+   * baseline: otherwise the cycles' garbage making fresh heap pages resident reads as growth.
+   */
+  private static void touchHeap() {
+    java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory
+        .getMemoryMXBean().getHeapMemoryUsage();
+    long free = heap.getCommitted() - heap.getUsed();
+    long sink = 0;
+    // Small chunks, so they fill the young generation rather than going straight to large-object
+    // regions.
+    for (long done = 0; done < 2 * free; done += 1 << 14) {
+      byte[] chunk = new byte[1 << 14];
+      chunk[(int) (done & 0x3FFF)] = 1;
+      sink += chunk[0];
+    }
+    if (sink == Long.MIN_VALUE) {
+      throw new AssertionError();
+    }
+  }
+
   private static long committedHeap() {
     return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage()
         .getCommitted();
@@ -57,6 +78,7 @@ final class ResourceChecks {
     for (int i = 0; i < WARM_UP; i++) {
       w.cycle(backend, s);
     }
+    touchHeap();
     ResourceMeter.collect();
     int threads = ResourceMeter.threads();
     OptionalLong rss = ResourceMeter.residentBytes();
