@@ -258,11 +258,8 @@ public final class Sequential implements AutoCloseable {
         : ModelSpec.initialParameters(topology(), layers, seed);
     List<NamedArray> vars = executable != null ? executable.snapshot().variables()
         : ModelSpec.initialVariables(topology(), layers, seed);
-    ModelSpec newSpec = topology == null
-        ? ModelSpec.withWeights(name, inputShape, layers, opts.loss(), opts.optimizer(), seed,
-            params, vars)
-        : ModelSpec.wired(name, topology, layers, opts.loss(), opts.optimizer(), seed, params,
-            vars);
+    ModelSpec newSpec = ModelSpec.wired(name, topology(), layers, opts.loss(), opts.optimizer(),
+        seed, params, vars);
     List<String> prefs = opts.preferences().isEmpty() ? bp.configuredPreferences()
         : opts.preferences();
     Fallback fallback = opts.fallback() != null ? opts.fallback()
@@ -304,13 +301,7 @@ public final class Sequential implements AutoCloseable {
   public synchronized Placement place(CompileOptions opts) {
     Backplane bp = opts.backplane() != null ? opts.backplane() : Backplane.global();
     long seed = opts.seed() != null ? opts.seed() : bp.config().get(CoreKeys.SEED);
-    ModelSpec s = topology == null
-        ? ModelSpec.withWeights(name, inputShape, layers, opts.loss(), opts.optimizer(), seed,
-            ModelSpec.initialParameters(topology(), layers, seed),
-            ModelSpec.initialVariables(topology(), layers, seed))
-        : ModelSpec.wired(name, topology, layers, opts.loss(), opts.optimizer(), seed,
-            ModelSpec.initialParameters(topology(), layers, seed),
-            ModelSpec.initialVariables(topology(), layers, seed));
+    ModelSpec s = initialSpec(opts, seed);
     List<String> prefs = opts.preferences().isEmpty() ? bp.configuredPreferences()
         : opts.preferences();
     Fallback fallback = opts.fallback() != null ? opts.fallback()
@@ -318,14 +309,18 @@ public final class Sequential implements AutoCloseable {
     return PlacementPlanner.refine(bp, s, bp.place(prefs, fallback), prefs, fallback);
   }
 
+  /** The spec of this model with its seeded initial weights, as compile would build it. */
+  private ModelSpec initialSpec(CompileOptions opts, long seed) {
+    return ModelSpec.wired(name, topology(), layers, opts.loss(), opts.optimizer(), seed,
+        ModelSpec.initialParameters(topology(), layers, seed),
+        ModelSpec.initialVariables(topology(), layers, seed));
+  }
+
   /** The estimated working set in bytes of one training step at this batch size. */
   public long estimateMemory(CompileOptions opts, int batchSize) {
     Backplane bp = opts.backplane() != null ? opts.backplane() : Backplane.global();
     long seed = opts.seed() != null ? opts.seed() : bp.config().get(CoreKeys.SEED);
-    ModelSpec s = ModelSpec.wired(name, topology(), layers, opts.loss(), opts.optimizer(), seed,
-        ModelSpec.initialParameters(topology(), layers, seed),
-        ModelSpec.initialVariables(topology(), layers, seed));
-    return PlacementPlanner.estimateBytes(s, batchSize);
+    return PlacementPlanner.estimateBytes(initialSpec(opts, seed), batchSize);
   }
 
   /** Compiles on the placed device; if that backend refuses or fails, falls back when allowed. */

@@ -105,16 +105,8 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
   public static ModelSpec withWeights(String name, int[] inputShape, List<Layer> layers,
       Loss loss, Optimizer optimizer, long seed, List<NamedArray> parameters,
       List<NamedArray> variables) {
-    compare("parameter", initialParameters(inputShape, layers, 0), parameters);
-    compare("variable", initialVariables(inputShape, layers, 0), variables);
-    List<NamedArray> slots = new ArrayList<>();
-    for (NamedArray p : parameters) {
-      for (String slot : optimizer.slotNames()) {
-        slots.add(new NamedArray(p.name() + "/" + slot, p.shape(), new float[p.values().length]));
-      }
-    }
-    return new ModelSpec(name, inputShape, layers, loss, optimizer, seed,
-        new ModelState(parameters, variables, slots, 0));
+    return wired(name, Topology.chain(inputShape, layers.size()), layers, loss, optimizer, seed,
+        parameters, variables);
   }
 
   /**
