@@ -13,6 +13,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Each injected bug fails exactly the checks meant to catch it, and spares its neighbours. */
 class FaultDetectionTest {
+  @org.junit.jupiter.api.AfterEach
+  void freeLeaks() {
+    JavaRefProvider.releaseLeakedMemory();
+  }
+
   static Stream<Arguments> faults() {
     return Stream.of(
         Arguments.of(Fault.GELU_TANH, List.of("forward/gelu", "model/deep_mlp_dropout0"),
@@ -37,6 +42,8 @@ class FaultDetectionTest {
             List.of("gradient/dropout")),
         Arguments.of(Fault.LEAKS_THREADS, List.of("resources/threads", "resources/open_close"),
             List.of("errors/input_shape")),
+        Arguments.of(Fault.LEAKS_NATIVE_MEMORY, List.of("resources/native_memory"),
+            List.of("resources/threads")),
         Arguments.of(Fault.VAGUE_UNKNOWN_LAYER, List.of("errors/unsupported_layer"),
             List.of("errors/input_shape")));
   }

@@ -20,6 +20,8 @@ public enum Fault {
   DROPOUT_IN_PREDICT,
   /** Every compile starts a thread that never ends. */
   LEAKS_THREADS,
+  /** Every compile keeps 2 MiB of touched native memory that is never freed. */
+  LEAKS_NATIVE_MEMORY,
   /** GELU declined at compile time. */
   UNSUPPORTED_GELU,
   /** Unknown layers rejected with an IllegalStateException that does not name the layer. */

@@ -33,6 +33,13 @@ public class JavaRefProvider implements BackendProvider {
   private final String id;
   private final Set<Fault> faults;
   private final Set<String> missingOps = new java.util.LinkedHashSet<>();
+  /**
+   * Addresses {@link Fault#LEAKS_NATIVE_MEMORY} allocated; freed only by {@link
+   * #releaseLeakedMemory}, so a leak does not end in the middle of a later test's measurement.
+   */
+  private static final List<Long> LEAKED =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  private static final long LEAK_BYTES = 2 << 20;
 
   /** A correct backend with id {@code java-ref}. */
   public JavaRefProvider() {
@@ -43,6 +50,29 @@ public class JavaRefProvider implements BackendProvider {
   public JavaRefProvider(String id, Fault... faults) {
     this.id = id;
     this.faults = faults.length == 0 ? EnumSet.noneOf(Fault.class) : EnumSet.of(faults[0], faults);
+  }
+
+  /** Frees what every {@link Fault#LEAKS_NATIVE_MEMORY} backend leaked so far. */
+  public static void releaseLeakedMemory() {
+    synchronized (LEAKED) {
+      LEAKED.forEach(UnsafeAccess.UNSAFE::freeMemory);
+      LEAKED.clear();
+    }
+  }
+
+  /** {@code sun.misc.Unsafe}, for memory no garbage collector frees behind a test's back. */
+  private static final class UnsafeAccess {
+    static final sun.misc.Unsafe UNSAFE;
+
+    static {
+      try {
+        java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+        f.setAccessible(true);
+        UNSAFE = (sun.misc.Unsafe) f.get(null);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
   }
 
   /** This provider, whose backends do not list these ops in {@code supportedOps()}. */
@@ -115,6 +145,11 @@ public class JavaRefProvider implements BackendProvider {
           }, "java-ref-leak");
           t.setDaemon(true);
           t.start();
+        }
+        if (faults.contains(Fault.LEAKS_NATIVE_MEMORY)) {
+          long address = UnsafeAccess.UNSAFE.allocateMemory(LEAK_BYTES);
+          UnsafeAccess.UNSAFE.setMemory(address, LEAK_BYTES, (byte) 1); // resident pages
+          LEAKED.add(address);
         }
         return new JavaRefExecutable(spec, device, faults);
       }
