@@ -34,6 +34,12 @@ record Fault(Kind kind, String what, String detail, double loss, RuntimeExceptio
         + " (backplane.step.timeout); the step was abandoned", Double.NaN, null);
   }
 
+  /** An inference call ({@code predict}, {@code evaluate}) that overran the deadline. */
+  static Fault timedOutIn(String call, String deadline) {
+    return new Fault(Kind.TIMED_OUT, "timed out", "no result within " + deadline
+        + " (backplane.step.timeout); the " + call + " call was abandoned", Double.NaN, null);
+  }
+
   static Fault nonFinite(double loss, boolean lossFinite) {
     return new Fault(Kind.NON_FINITE, lossFinite ? "returned non-finite outputs"
         : "returned a non-finite loss (" + loss + ")", null, loss, null);
@@ -50,6 +56,11 @@ record Fault(Kind kind, String what, String detail, double loss, RuntimeExceptio
   String describeAt(String device, long step, int epoch) {
     return device + " " + what + " at step " + step + " (epoch " + (epoch + 1) + ")"
         + (detail == null ? "" : ": " + detail);
+  }
+
+  /** {@code <device> <what> in <call>[: detail]}, for a fault outside a training step. */
+  String describeIn(String device, String call) {
+    return device + " " + what + " in " + call + (detail == null ? "" : ": " + detail);
   }
 
   /** Whether the device is at fault whatever the fallback computes. */

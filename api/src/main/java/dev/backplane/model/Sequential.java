@@ -3,6 +3,7 @@ package dev.backplane.model;
 import dev.backplane.BackendException;
 import dev.backplane.Backplane;
 import dev.backplane.Candidate;
+import dev.backplane.Device;
 import dev.backplane.DeviceInfo;
 import dev.backplane.Placement;
 import dev.backplane.UnsupportedFeatureException;
@@ -17,6 +18,8 @@ import dev.backplane.spi.ModelState;
 import dev.backplane.spi.NamedArray;
 import dev.backplane.spi.Topology;
 import dev.backplane.tensor.Tensor;
+import dev.backplane.trust.DeviceFaultException;
+import dev.backplane.trust.FailoverEvent;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -77,6 +80,19 @@ public final class Sequential implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean stopRequested;
   private volatile PrintStream output = System.out;
+  /** Deadlines for inference on a guarded device; {@code null} on the reference CPU backend. */
+  private volatile InferenceGuard inferenceGuard;
+  /**
+   * On a guarded device, the state a fallback takes over with when an inference call fails
+   * outside {@code fit}: taken at compile, at the end of each fit and on every state change.
+   */
+  private volatile ModelState hostState;
+  /** Whether {@link #hostState} is the executable's state: no step ran since it was taken. */
+  private volatile boolean hostStateCurrent;
+  /** The running fit's step guard, which takes over itself when inference fails mid-fit. */
+  private volatile StepGuard activeGuard;
+  /** Calls abandoned on each executable that may still be running in it. */
+  private final Map<Executable, List<Runnable>> abandonedCalls = new java.util.IdentityHashMap<>();
 
   /**
    * A model named {@code sequential}.
@@ -282,8 +298,9 @@ public final class Sequential implements AutoCloseable {
       this.executable = compiled.executable;
       this.pendingWeights = null;
       this.closed = false;
+      guardInference(compiled.executable);
       if (old != null) {
-        old.close();
+        retire(old);
       }
     } finally {
       stepLock.writeLock().unlock();
@@ -548,15 +565,173 @@ public final class Sequential implements AutoCloseable {
     Executable old = executable;
     executable = next;
     placement = amended;
+    guardInference(next);
+    List<Runnable> waits = takeAbandoned(old);
     Thread closer = new Thread(() -> {
-      try {
-        old.close();
-      } catch (RuntimeException e) {
-        LOG.fine("Closing the executable of " + old.device() + " failed: " + e);
-      }
+      waits.forEach(Runnable::run);
+      closeQuietly(old);
     }, "backplane-close-" + old.device());
     closer.setDaemon(true);
     closer.start();
+  }
+
+  /**
+   * Closes an executable the model no longer uses; the caller holds the step write lock, so no
+   * call of this model runs in it, except abandoned ones: then it is closed in the background
+   * once they end, so no native memory is freed under a running kernel (a call that never ends
+   * keeps its executable, which is logged).
+   */
+  private void retire(Executable old) {
+    List<Runnable> waits = takeAbandoned(old);
+    if (waits.isEmpty()) {
+      old.close();
+      return;
+    }
+    LOG.info(() -> "Closing the executable of " + old.device() + " once its " + waits.size()
+        + " abandoned call(s) end");
+    Thread closer = new Thread(() -> {
+      waits.forEach(Runnable::run);
+      closeQuietly(old);
+    }, "backplane-close-" + old.device());
+    closer.setDaemon(true);
+    closer.start();
+  }
+
+  private static void closeQuietly(Executable e) {
+    try {
+      e.close();
+    } catch (RuntimeException ex) {
+      LOG.fine("Closing the executable of " + e.device() + " failed: " + ex);
+    }
+  }
+
+  /** Records a call abandoned after its deadline that may still run in {@code exe}. */
+  void abandoned(Executable exe, Runnable awaitEnd) {
+    synchronized (abandonedCalls) {
+      abandonedCalls.computeIfAbsent(exe, k -> new ArrayList<>()).add(awaitEnd);
+    }
+  }
+
+  private List<Runnable> takeAbandoned(Executable exe) {
+    synchronized (abandonedCalls) {
+      List<Runnable> waits = abandonedCalls.remove(exe);
+      return waits == null ? List.of() : waits;
+    }
+  }
+
+  /**
+   * Inference on a guarded device gets the step deadline; the reference CPU backend gets none,
+   * since nothing could take over from it. The caller holds the step write lock.
+   */
+  private void guardInference(Executable exe) {
+    InferenceGuard old = inferenceGuard;
+    if (old != null) {
+      old.close();
+    }
+    java.time.Duration deadline = backplane.config().get(CoreKeys.STEP_TIMEOUT);
+    boolean guarded = !backplane.isReference(exe.device()) && !deadline.isZero();
+    inferenceGuard = guarded ? new InferenceGuard(deadline, exe.device().toString(),
+        this::abandoned) : null;
+    hostState = guarded ? exe.snapshot() : null;
+    hostStateCurrent = guarded;
+  }
+
+  /** The state a fallback takes over with (on a guarded device). */
+  ModelState hostState() {
+    return hostState;
+  }
+
+  /**
+   * {@link #hostState} while no training step has run since it was taken (the step guard's first
+   * snapshot then need not copy the device's state again), else {@code null}.
+   */
+  ModelState currentHostState() {
+    return hostStateCurrent ? hostState : null;
+  }
+
+  /** A guarded training step is about to change the executable's state. */
+  void stepStarting() {
+    hostStateCurrent = false;
+  }
+
+  void activeGuard(StepGuard guard) {
+    activeGuard = guard;
+  }
+
+  /** A fit ended: on a guarded device, its state becomes the one a fallback would take over. */
+  void fitEnded() {
+    stepLock.readLock().lock();
+    try {
+      Executable e = executable;
+      if (e != null && inferenceGuard != null) {
+        hostState = e.snapshot();
+        hostStateCurrent = true;
+      }
+    } finally {
+      stepLock.readLock().unlock();
+    }
+  }
+
+  /**
+   * After an inference call failed on the guarded device, moves the model to the fallback: by
+   * the running fit's guard (which replays its steps), else from {@link #hostState}. The caller
+   * holds no step lock. Another thread may have moved the model already, which is fine: the call
+   * then runs on the new executable.
+   *
+   * @throws DeviceFaultException when nothing may take over
+   */
+  private void takeOver(Executable failed, Fault fault, String call) {
+    stepLock.writeLock().lock();
+    try {
+      if (executable != failed) {
+        current();
+        return;
+      }
+      Device device = failed.device();
+      String what = fault.describeIn(StepGuard.describe(backplane, device), call);
+      StepGuard guard = activeGuard;
+      if (guard != null) {
+        guard.takeOver(failed, fault, what);
+        return;
+      }
+      DeviceInfo target = fallbackTarget(failed, fault, what);
+      Executable next = backplane.compile(spec, target.device());
+      try {
+        next.restore(hostState);
+      } catch (RuntimeException e) {
+        next.close();
+        throw e;
+      }
+      Device to = target.device();
+      String reason = what + "; " + device + " is marked UNSTABLE and the model continues on "
+          + to;
+      failover(next, StepGuard.amend(placement, device, what, target, "failover in " + call));
+      backplane.report(new FailoverEvent(FailoverEvent.Kind.FAILOVER, device, to, -1, -1,
+          reason));
+    } finally {
+      stepLock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Where a failed inference call's model moves: the fallback of {@code failed}'s device.
+   *
+   * @throws DeviceFaultException (reported as such) in strict mode or without a fallback
+   */
+  DeviceInfo fallbackTarget(Executable failed, Fault fault, String what) {
+    Device device = failed.device();
+    boolean strict = placement.fallback() == Fallback.NONE;
+    DeviceInfo target = strict ? null : backplane.fallbackFor(device).orElse(null);
+    if (target != null) {
+      return target;
+    }
+    backplane.report(new FailoverEvent(FailoverEvent.Kind.DEVICE_FAULT, device, null, -1, -1,
+        what));
+    throw new DeviceFaultException(device, what + (strict ? ". backplane.fallback=none, so the"
+        + " model stays on " + device + "; set backplane.fallback=cpu to fail over"
+        : ", and there is no device to fall back to") + (fault.kind() == Fault.Kind.TIMED_OUT
+        ? ". The device never returned: compile the model again before using it" : ""),
+        fault.cause());
   }
 
   private IllegalStateException closedError() {
@@ -588,17 +763,55 @@ public final class Sequential implements AutoCloseable {
    * evaluation lock, so evaluations (which share the executable's scratch) run one at a time.
    */
   double evaluateStep(Tensor x, Tensor y, float[] out) {
+    Executable exe;
+    Fault fault;
     stepLock.readLock().lock();
     try {
       evaluationLock.lock();
       try {
-        return current().evaluateStep(x, y, out);
+        exe = current();
+        InferenceGuard guard = inferenceGuard;
+        if (guard == null) {
+          return exe.evaluateStep(x, y, out);
+        }
+        InferenceGuard.Outcome r = guard.evaluate(exe, x, y, out);
+        if (r.fault() == null) {
+          return r.loss();
+        }
+        fault = r.fault();
       } finally {
         evaluationLock.unlock();
       }
     } finally {
       stepLock.readLock().unlock();
     }
+    // No lock held: the take-over needs the write lock.
+    takeOver(exe, fault, "evaluate");
+    return evaluateStep(x, y, out);
+  }
+
+  /**
+   * One batch of {@code predict}; the caller holds the read lock once. After a device fault the
+   * model moves to the fallback (the lock is let go meanwhile) and the batch runs there.
+   */
+  private void predictBatch(Tensor xb, float[] buffer) {
+    Executable exe = current();
+    InferenceGuard guard = inferenceGuard;
+    if (guard == null) {
+      exe.predict(xb, buffer);
+      return;
+    }
+    Fault fault = guard.predict(exe, xb, buffer);
+    if (fault == null) {
+      return;
+    }
+    stepLock.readLock().unlock();
+    try {
+      takeOver(exe, fault, "predict");
+    } finally {
+      stepLock.readLock().lock();
+    }
+    predictBatch(xb, buffer);
   }
 
   void checkInput(Tensor x, String what) {
@@ -687,7 +900,7 @@ public final class Sequential implements AutoCloseable {
     int n;
     stepLock.readLock().lock();
     try {
-      Executable exe = current();
+      current();
       if (data.randomAccess()) {
         n = data.size();
         int xRow = data.featureSize();
@@ -703,7 +916,7 @@ public final class Sequential implements AutoCloseable {
           }
           Tensor xb = xAll.rows(0, rows);
           checkInput(xb, "x");
-          exe.predict(xb, buffer);
+          predictBatch(xb, buffer);
           System.arraycopy(buffer, 0, result, start * outSize, rows * outSize);
         }
       } else {
@@ -717,7 +930,7 @@ public final class Sequential implements AutoCloseable {
           if (buffer.length < rows * outSize) {
             buffer = new float[rows * outSize];
           }
-          exe.predict(xb, buffer);
+          predictBatch(xb, buffer);
           if (result.length < (n + rows) * outSize) {
             result = java.util.Arrays.copyOf(result, Math.max((n + rows) * outSize,
                 2 * result.length));
@@ -763,10 +976,10 @@ public final class Sequential implements AutoCloseable {
     stepLock.readLock().lock();
     try {
       // Read under the lock: a failover or re-compile swaps the executable under the write lock.
-      Executable exe = current();
+      current();
       for (int start = 0; start < n; start += batchSize) {
         int rows = Math.min(batchSize, n - start);
-        exe.predict(x.rows(start, start + rows), buffer);
+        predictBatch(x.rows(start, start + rows), buffer);
         System.arraycopy(buffer, 0, result, start * outSize, rows * outSize);
       }
     } finally {
@@ -815,6 +1028,10 @@ public final class Sequential implements AutoCloseable {
     try {
       ModelState now = executable.snapshot();
       executable.restore(new ModelState(copy, now.slots(), now.iterations()));
+      if (inferenceGuard != null) {
+        hostState = executable.snapshot();
+        hostStateCurrent = true;
+      }
     } finally {
       stepLock.writeLock().unlock();
     }
@@ -872,6 +1089,10 @@ public final class Sequential implements AutoCloseable {
     stepLock.writeLock().lock();
     try {
       executable.restore(state.copy());
+      if (inferenceGuard != null) {
+        hostState = executable.snapshot();
+        hostStateCurrent = true;
+      }
     } finally {
       stepLock.writeLock().unlock();
     }
@@ -895,7 +1116,13 @@ public final class Sequential implements AutoCloseable {
         pendingWeights = e.snapshot().parameters();
         executable = null;
         closed = true;
-        e.close();
+        InferenceGuard guard = inferenceGuard;
+        if (guard != null) {
+          guard.close();
+          inferenceGuard = null;
+          hostState = null;
+        }
+        retire(e);
       }
     } finally {
       stepLock.writeLock().unlock();

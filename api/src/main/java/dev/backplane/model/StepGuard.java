@@ -78,6 +78,9 @@ final class StepGuard implements AutoCloseable {
   private Backend referenceBackend;
   private Executable reference;
   private float[] referenceOut;
+  /** The epoch and global step of the last step run, for a take-over between steps. */
+  private int lastEpoch;
+  private long nextStep;
 
   private StepGuard(Sequential model, History history, PrintStream out) {
     this.model = model;
@@ -137,6 +140,8 @@ final class StepGuard implements AutoCloseable {
     Lock lock = model.stepWriteLock();
     lock.lock();
     try {
+      lastEpoch = epoch;
+      nextStep = step;
       Executable exe = model.executable();
       if (!guarded) {
         // Nothing can take over from the reference: a step that overruns is waited for and
@@ -155,9 +160,11 @@ final class StepGuard implements AutoCloseable {
       }
       boolean audited = auditEvery > 0 && step % auditEvery == 0;
       if (base == null || recorded >= snapshotEvery || audited) {
-        base = exe.snapshot();
+        ModelState current = base == null ? model.currentHostState() : null;
+        base = current != null ? current : exe.snapshot();
         recorded = 0;
       }
+      model.stepStarting();
       Fault fault;
       try {
         double loss = run(exe, x, y, out);
@@ -167,6 +174,7 @@ final class StepGuard implements AutoCloseable {
         }
         if (fault == null) {
           record(order, start, rows);
+          nextStep = step + 1;
           return loss;
         }
       } catch (StepRunner.TimedOut t) {
@@ -222,9 +230,13 @@ final class StepGuard implements AutoCloseable {
   }
 
   /** Brings {@code target} to the state the device had before the faulty step. */
-  private void replay(Executable target, int outLength) {
+  private void replay(Executable target) {
     target.restore(base);
-    float[] discarded = recorded == 0 ? null : new float[outLength];
+    int rows = 0;
+    for (int i = 0; i < recorded; i++) {
+      rows = Math.max(rows, recordedRows[i]);
+    }
+    float[] discarded = recorded == 0 ? null : new float[rows * outputs];
     for (int i = 0; i < recorded; i++) {
       Tensor[] batch = recordedBatch(i);
       target.trainStep(batch[0], batch[1], discarded);
@@ -277,7 +289,7 @@ final class StepGuard implements AutoCloseable {
     double loss;
     ModelState beforeFault = null;
     try {
-      replay(rerun, out.length);
+      replay(rerun);
       if (strict && fault.kind() != Fault.Kind.TIMED_OUT) {
         beforeFault = recorded == 0 ? base : rerun.snapshot();
       }
@@ -316,7 +328,11 @@ final class StepGuard implements AutoCloseable {
     }
     String reason = failed + "; " + outcome + ", so " + device + " is marked UNSTABLE and"
         + " training continues on " + to + " from step " + step;
-    model.failover(rerun, amend(model.placement(), device, failed, target, step));
+    if (fault.kind() == Fault.Kind.TIMED_OUT) {
+      runner.handAbandoned(exe, model);
+    }
+    model.failover(rerun, amend(model.placement(), device, failed, target,
+        "failover at step " + step));
     history.startRun(to, epoch, step, reason);
     backplane.report(new FailoverEvent(FailoverEvent.Kind.FAILOVER, device, to, epoch, step,
         reason));
@@ -351,6 +367,11 @@ final class StepGuard implements AutoCloseable {
   }
 
   private String describe(Device device) {
+    return describe(backplane, device);
+  }
+
+  /** {@code device (detail)}: the device with what its probe said. */
+  static String describe(Backplane backplane, Device device) {
     for (DeviceInfo d : backplane.devices()) {
       if (d.device().equals(device)) {
         return device + " (" + d.detail() + ")";
@@ -359,9 +380,43 @@ final class StepGuard implements AutoCloseable {
     return device.toString();
   }
 
+  /**
+   * Moves the fit to the fallback after an inference call between its steps (validation, or a
+   * {@code predict} on another thread) failed on the device: the fallback is brought to the
+   * device's state by the same replay as a failed step, and the next step runs there. The caller
+   * holds the step write lock.
+   *
+   * @param failed what the device did, in words
+   * @throws DeviceFaultException when nothing may take over (strict mode, no fallback)
+   */
+  void takeOver(Executable exe, Fault fault, String failed) {
+    Device device = exe.device();
+    DeviceInfo target = model.fallbackTarget(exe, fault, failed);
+    Executable rerun = backplane.compile(model.spec(), target.device());
+    try {
+      if (base == null) {
+        rerun.restore(model.hostState());
+      } else {
+        replay(rerun);
+      }
+    } catch (RuntimeException e) {
+      rerun.close();
+      throw e;
+    }
+    Device to = target.device();
+    String reason = failed + "; " + device + " is marked UNSTABLE and training continues on "
+        + to + " from step " + nextStep;
+    model.failover(rerun, amend(model.placement(), device, failed, target,
+        "failover before step " + nextStep));
+    history.startRun(to, lastEpoch, nextStep, reason);
+    backplane.report(new FailoverEvent(FailoverEvent.Kind.FAILOVER, device, to, lastEpoch,
+        nextStep, reason));
+    configureFor(to);
+  }
+
   /** The placement after a failover: the device rejected with the fault, the fallback last. */
-  private static Placement amend(Placement p, Device failed, String reason, DeviceInfo target,
-      long step) {
+  static Placement amend(Placement p, Device failed, String reason, DeviceInfo target,
+      String when) {
     List<Candidate> lines = new ArrayList<>();
     for (Candidate c : p.candidates()) {
       if (c.device().equals(failed)) {
@@ -371,7 +426,7 @@ final class StepGuard implements AutoCloseable {
         lines.add(c);
       }
     }
-    lines.add(new Candidate(target, Candidate.Verdict.FALLBACK, "failover at step " + step
+    lines.add(new Candidate(target, Candidate.Verdict.FALLBACK, when
         + " (backplane.fallback=cpu); " + target.status() + ": " + target.detail()));
     return new Placement(target, p.preferences(), p.fallback(), lines);
   }
@@ -412,7 +467,7 @@ final class StepGuard implements AutoCloseable {
     }
   }
 
-  private static String format(Duration d) {
+  static String format(Duration d) {
     long ms = d.toMillis();
     return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
   }

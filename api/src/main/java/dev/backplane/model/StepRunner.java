@@ -136,6 +136,32 @@ final class StepRunner implements AutoCloseable {
     }
   }
 
+  /**
+   * Tells the model that the last abandoned step may still be running in {@code exe}, so that it
+   * closes {@code exe} only once the step has ended.
+   */
+  void handAbandoned(Executable exe, Sequential model) {
+    Thread t = abandoned;
+    if (t != null) {
+      abandoned = null;
+      model.abandoned(exe, () -> joinUninterruptibly(t));
+    }
+  }
+
+  private static void joinUninterruptibly(Thread t) {
+    boolean interrupted = false;
+    while (t.isAlive()) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public void close() {
     Worker w = worker;

@@ -145,11 +145,13 @@ final class TrainingLoop {
     boolean bar = verbosity == Verbosity.PROGRESS_BAR;
     model.output(opts.output());
     model.clearStop();
+    model.activeGuard(guard);
     for (Callback c : opts.callbacks()) {
       c.onTrainBegin(model);
     }
     Map<String, Double> logs = new LinkedHashMap<>();
     long globalStep = 0;
+    RuntimeException failed = null;
     try {
       for (int epoch = opts.initialEpoch(); epoch < opts.epochs() && !model.stopRequested();
           epoch++) {
@@ -199,10 +201,18 @@ final class TrainingLoop {
       for (Callback c : opts.callbacks()) {
         c.onTrainEnd(model, Map.copyOf(logs));
       }
+    } catch (dev.backplane.BackendException e) {
+      // The device may never answer again: its state is not read back.
+      failed = e;
+      throw e;
     } finally {
       model.output(System.out);
+      model.activeGuard(null);
       if (guard != null) {
         guard.close();
+      }
+      if (failed == null) {
+        model.fitEnded();
       }
     }
     return history;

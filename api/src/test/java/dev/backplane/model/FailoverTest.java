@@ -239,14 +239,16 @@ class FailoverTest {
 
   @Test
   void snapshotsAreTakenEveryKStepsAndBeforeEachAuditedStep() {
+    // The snapshot at compile (0) is the guard's first; 12 is the fit's end state, from which
+    // a fallback takes over should inference fail on the device after the fit.
     assertThat(snapshotIterations("backplane.guard.snapshot.every", "1"))
-        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
     assertThat(snapshotIterations("backplane.guard.snapshot.every", "5"))
-        .containsExactly(0L, 5L, 10L);
-    assertThat(snapshotIterations()).as("the default").containsExactly(0L);
+        .containsExactly(0L, 5L, 10L, 12L);
+    assertThat(snapshotIterations()).as("the default").containsExactly(0L, 12L);
     // an audit compares the weights after the step too, hence 1, 6 and 11
     assertThat(snapshotIterations("backplane.audit.every", "5"))
-        .containsExactly(0L, 1L, 5L, 6L, 10L, 11L);
+        .containsExactly(0L, 1L, 5L, 6L, 10L, 11L, 12L);
   }
 
   private List<Long> snapshotIterations(String... keys) {

@@ -120,12 +120,28 @@ final class FaultInjectingExecutable implements Executable {
 
   @Override
   public double evaluateStep(Tensor x, Tensor y, float[] outputs) {
+    inferenceFault("evaluate");
     return reference.evaluateStep(x, y, outputs);
   }
 
   @Override
   public void predict(Tensor x, float[] outputs) {
+    inferenceFault("predict");
     reference.predict(x, outputs);
+  }
+
+  /** The {@code crash-inference} and {@code hang-inference} modes. */
+  private void inferenceFault(String call) {
+    if (!mode.inInference()) {
+      return;
+    }
+    if (mode.kind() == SimulationMode.Kind.HANG) {
+      awaitClose();
+      throw new BackendException(device, "simulated Metal device closed while hung in " + call,
+          null);
+    }
+    throw new BackendException(device, "simulated Metal fault (backplane.metal.simulate=" + mode
+        + "): the device crashed in " + call, null);
   }
 
   @Override

@@ -23,6 +23,9 @@ import java.util.Objects;
  *   <tr><td>{@code drift:E}</td><td>outputs, loss and weight updates are scaled by
  *       {@code 1 + E}, silently (0 &lt; E &lt; 1)</td></tr>
  *   <tr><td>{@code slow:MS}</td><td>every step takes MS milliseconds longer</td></tr>
+ *   <tr><td>{@code crash-inference}, {@code hang-inference}</td><td>training steps run right,
+ *       but every {@code predict} and {@code evaluate} call throws (or blocks until the
+ *       executable is closed)</td></tr>
  * </table>
  *
  * <p>Steps are counted by the executable's optimizer iteration (0-based), so a canary (3 steps
@@ -30,16 +33,17 @@ import java.util.Objects;
  *
  * @param kind the kind of fault
  * @param inProbe whether the fault hits the probe instead of training steps
+ * @param inInference whether the fault hits inference calls instead of training steps
  * @param fromStep first faulty step (0 for step modes without {@code -after:N})
  * @param drift relative perturbation of {@link Kind#DRIFT}
  * @param delayMillis extra time per step of {@link Kind#SLOW}
  */
-public record SimulationMode(Kind kind, boolean inProbe, long fromStep, double drift,
-    long delayMillis) {
+public record SimulationMode(Kind kind, boolean inProbe, boolean inInference, long fromStep,
+    double drift, long delayMillis) {
   /** The accepted values, for error messages and documentation. */
   public static final String ALLOWED = "ok | crash | crash-after:N | crash-probe | hang"
       + " | hang-after:N | hang-probe | halt-probe | nan-after:N | drift:E (0 < E < 1)"
-      + " | slow:MS";
+      + " | slow:MS | crash-inference | hang-inference";
 
   /** The kinds of fault. */
   public enum Kind {
@@ -76,27 +80,31 @@ public record SimulationMode(Kind kind, boolean inProbe, long fromStep, double d
     String arg = colon < 0 ? null : t.substring(colon + 1).trim();
     switch (word) {
       case "ok":
-        return noArg(arg, new SimulationMode(Kind.OK, false, 0, 0, 0));
+        return noArg(arg, new SimulationMode(Kind.OK, false, false, 0, 0, 0));
       case "crash":
-        return noArg(arg, new SimulationMode(Kind.CRASH, false, 0, 0, 0));
+        return noArg(arg, new SimulationMode(Kind.CRASH, false, false, 0, 0, 0));
       case "crash-after":
-        return new SimulationMode(Kind.CRASH, false, count(arg), 0, 0);
+        return new SimulationMode(Kind.CRASH, false, false, count(arg), 0, 0);
       case "crash-probe":
-        return noArg(arg, new SimulationMode(Kind.CRASH, true, 0, 0, 0));
+        return noArg(arg, new SimulationMode(Kind.CRASH, true, false, 0, 0, 0));
       case "hang":
-        return noArg(arg, new SimulationMode(Kind.HANG, false, 0, 0, 0));
+        return noArg(arg, new SimulationMode(Kind.HANG, false, false, 0, 0, 0));
       case "hang-after":
-        return new SimulationMode(Kind.HANG, false, count(arg), 0, 0);
+        return new SimulationMode(Kind.HANG, false, false, count(arg), 0, 0);
       case "hang-probe":
-        return noArg(arg, new SimulationMode(Kind.HANG, true, 0, 0, 0));
+        return noArg(arg, new SimulationMode(Kind.HANG, true, false, 0, 0, 0));
       case "halt-probe":
-        return noArg(arg, new SimulationMode(Kind.HALT, true, 0, 0, 0));
+        return noArg(arg, new SimulationMode(Kind.HALT, true, false, 0, 0, 0));
       case "nan-after":
-        return new SimulationMode(Kind.NAN, false, count(arg), 0, 0);
+        return new SimulationMode(Kind.NAN, false, false, count(arg), 0, 0);
       case "drift":
-        return new SimulationMode(Kind.DRIFT, false, 0, fraction(arg), 0);
+        return new SimulationMode(Kind.DRIFT, false, false, 0, fraction(arg), 0);
+      case "crash-inference":
+        return noArg(arg, new SimulationMode(Kind.CRASH, false, true, 0, 0, 0));
+      case "hang-inference":
+        return noArg(arg, new SimulationMode(Kind.HANG, false, true, 0, 0, 0));
       case "slow":
-        return new SimulationMode(Kind.SLOW, false, 0, 0, count(arg));
+        return new SimulationMode(Kind.SLOW, false, false, 0, 0, count(arg));
       default:
         throw invalid();
     }
@@ -139,7 +147,7 @@ public record SimulationMode(Kind kind, boolean inProbe, long fromStep, double d
 
   /** Whether a training step with this 0-based index is faulty. */
   boolean hitsStep(long step) {
-    return !inProbe && kind != Kind.OK && step >= fromStep;
+    return !inProbe && !inInference && kind != Kind.OK && step >= fromStep;
   }
 
   /** The mode as written in the configuration, e.g. {@code nan-after:5}. */
@@ -156,7 +164,8 @@ public record SimulationMode(Kind kind, boolean inProbe, long fromStep, double d
       case SLOW:
         return "slow:" + delayMillis;
       default:
-        return inProbe ? base + "-probe" : fromStep == 0 ? base : base + "-after:" + fromStep;
+        return inProbe ? base + "-probe" : inInference ? base + "-inference"
+            : fromStep == 0 ? base : base + "-after:" + fromStep;
     }
   }
 }

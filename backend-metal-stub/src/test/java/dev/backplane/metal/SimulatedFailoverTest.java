@@ -186,6 +186,123 @@ class SimulatedFailoverTest {
     assertSameWeights(m.getWeights(), cpuFromTheStart(), tolerance());
   }
 
+  /**
+   * Predictions on two other threads while {@code fit} meets each fault: none fails or sees a
+   * poisoned or half-moved model (bounded: the predicting threads stop when the fit ends).
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("faults")
+  void predictionsDuringEveryFaultNeverFail(String mode, List<String> extra, int switchStep,
+      String explanation) throws Exception {
+    List<String> keys = new ArrayList<>(List.of("backplane.metal.simulate", mode));
+    keys.addAll(extra);
+    Sequential m = compiled(backplane(keys.toArray(String[]::new)), null, "metal",
+        "accelerate");
+    Tensor x = Tensor.wrap(new float[] {0.5f, -0.25f, 0.125f, 1f, -1f, 0.75f, 0f, 0.3f}, 2, 4);
+    java.util.concurrent.atomic.AtomicBoolean fitting =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger predictions =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      Thread th = new Thread(() -> {
+        for (int i = 0; i < 100_000 && fitting.get(); i++) {
+          try {
+            float[] out = m.predict(x).data();
+            for (float v : out) {
+              if (!Float.isFinite(v)) {
+                throw new AssertionError("non-finite prediction " + v);
+              }
+            }
+            predictions.incrementAndGet();
+          } catch (Throwable e) {
+            failures.add(e);
+            return;
+          }
+        }
+      });
+      th.setDaemon(true);
+      th.start();
+      threads.add(th);
+    }
+    try {
+      fit(m);
+    } finally {
+      fitting.set(false);
+      for (Thread th : threads) {
+        th.join();
+      }
+    }
+    assertThat(failures).isEmpty();
+    assertThat(m.device()).isEqualTo(CPU);
+    assertThat(finite(m.predict(x).data())).isTrue();
+    assertSameWeights(m.getWeights(), cpuFromTheStart(), tolerance());
+  }
+
+  private static boolean finite(float[] values) {
+    for (float v : values) {
+      if (!Float.isFinite(v)) {
+        return false;
+      }
+    }
+    return values.length > 0;
+  }
+
+  @Test
+  void aCrashingPredictMovesTheModelToTheCpuWithItsTrainedWeights() {
+    Sequential m = compiled(backplane("backplane.metal.simulate", "crash-inference"), null,
+        "metal", "accelerate");
+    History h = fit(m);
+    assertThat(h.deviceRuns()).singleElement().extracting(History.DeviceRun::device)
+        .isEqualTo(METAL);
+    List<NamedArray> trained = m.getWeights();
+    Tensor x = Tensor.wrap(new float[] {0.5f, -0.25f, 0.125f, 1f}, 1, 4);
+
+    float[] predicted = m.predict(x).data();
+
+    assertThat(m.device()).isEqualTo(CPU);
+    assertSameWeights(m.getWeights(), trained, 0f);
+    assertThat(finite(predicted)).isTrue();
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo(FailoverEvent.Kind.FAILOVER);
+      assertThat(e.reason()).contains("threw in predict: BackendException: simulated Metal"
+          + " fault (backplane.metal.simulate=crash-inference): the device crashed in predict");
+    });
+  }
+
+  @Test
+  void aHangingValidationMovesTrainingToTheCpuWithoutLosingSteps() {
+    Sequential m = compiled(backplane("backplane.metal.simulate", "hang-inference",
+        "backplane.step.timeout", "300ms"), null, "metal", "accelerate");
+    SplittableRandom r = new SplittableRandom(5);
+    float[] x = new float[24 * 4];
+    float[] y = new float[24];
+    for (int i = 0; i < 24; i++) {
+      for (int j = 0; j < 4; j++) {
+        x[i * 4 + j] = (float) r.nextDouble(-1, 1);
+      }
+      y[i] = x[i * 4] + x[i * 4 + 2] > 0 ? 1 : 0;
+    }
+    FitOptions opts = FitOptions.builder().epochs(2).batchSize(4).validationSplit(0.25)
+        .verbose(Verbosity.SILENT).output(new PrintStream(OutputStream.nullOutputStream()))
+        .build();
+    History h = m.fit(Tensor.wrap(x, 24, 4), Tensor.wrap(y, 24, 1), opts);
+
+    Sequential cpu = compiled(backplane(), null, "accelerate");
+    History expected = cpu.fit(Tensor.wrap(x, 24, 4), Tensor.wrap(y, 24, 1), opts);
+    assertThat(h.deviceRuns()).extracting(History.DeviceRun::device)
+        .containsExactly(METAL, CPU);
+    assertThat(h.deviceRuns().get(1).reason()).contains("timed out in evaluate: no result within"
+        + " 300ms (backplane.step.timeout); the evaluate call was abandoned");
+    assertThat(h.get("val_loss")).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      assertThat(h.get("val_loss").get(i)).isCloseTo(expected.get("val_loss").get(i),
+          org.assertj.core.data.Offset.offset((double) tolerance()));
+    }
+    assertSameWeights(m.getWeights(), cpu.getWeights(), tolerance());
+  }
+
   @Test
   void okAndSlowRunOnTheSimulatedDeviceAllTheWay() {
     for (String mode : List.of("ok", "slow:5")) {
