@@ -24,7 +24,7 @@ import java.util.zip.ZipOutputStream;
 /**
  * The fuzz run {@link LoaderFuzzTest} starts in a child JVM with a small heap: seeded mutants of
  * a valid file for every loader (safetensors model files, Keras {@code .h5}, {@code .keras} zip,
- * NPY), a fixed number per loader. Each case must load or fail with {@link ModelFileException}
+ * NPY read whole and memory-mapped, CSV), a fixed number per loader. Each case must load or fail with {@link ModelFileException}
  * and allocate at most {@link #MAX_CASE_BYTES} bytes plus {@link #BYTES_PER_INPUT_BYTE} per
  * byte of the file (the deterministic bound on its work); anything else (another exception, an
  * {@link Error}, or a rejection caused by running out of memory) prints {@code FAIL} and exits
@@ -80,7 +80,23 @@ public final class LoaderFuzzMain {
     int npyHeaderEnd = 10 + (npyBytes[8] & 0xff | (npyBytes[9] & 0xff) << 8);
     ok &= run("npy", dir.resolve("m.npy"), cases, i -> mutator.mutate(npyBytes, 10,
         npyHeaderEnd), Npy::read);
+    ok &= run("npy-mapped", dir.resolve("mapped.npy"), cases, i -> mutator.mutate(npyBytes, 10,
+        npyHeaderEnd), LoaderFuzzMain::readMapped);
+
+    byte[] csvBytes = ("a,b,c,label\n0.5,1,-2,0\n1e-3,\"2.5\",3,1\n4,5,6,2\n")
+        .getBytes(StandardCharsets.UTF_8);
+    ok &= run("csv", dir.resolve("m.csv"), cases, i -> mutator.mutateBinary(csvBytes),
+        f -> dev.backplane.io.data.Datasets.csv(f, "label"));
     System.exit(ok ? 0 : 1);
+  }
+
+  /** A memory-mapped NPY dataset, every row read as training would. */
+  private static void readMapped(Path file) {
+    dev.backplane.data.Dataset d = dev.backplane.io.data.Datasets.npy(file, null);
+    float[] row = new float[d.featureSize()];
+    for (int r = 0; r < d.size(); r++) {
+      d.read(r, row, 0, null, 0);
+    }
   }
 
   private interface Mutation {

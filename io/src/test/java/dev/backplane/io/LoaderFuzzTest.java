@@ -43,7 +43,7 @@ class LoaderFuzzTest {
         .map(l -> "loader fuzz: " + l + "\n").reduce("", String::concat));
     assertThat(finished).as("child finished; output:%n%s", output).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
-    for (String loader : List.of("safetensors", "h5", "keras", "npy")) {
+    for (String loader : List.of("safetensors", "h5", "keras", "npy", "npy-mapped", "csv")) {
       assertThat(output).as(output).containsPattern("(?m)^OK " + loader + " \\d+ \\d+ \\d+$");
     }
     assertThat(output).doesNotContain("FAIL").doesNotContain("OutOfMemoryError");
