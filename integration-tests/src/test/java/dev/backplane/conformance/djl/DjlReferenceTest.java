@@ -21,8 +21,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Two of our own backends agreeing does not prove either right: DJL on PyTorch trains the
- * reference model and the 3-class softmax model from the same initial weights on the same
- * batches, and every backend's per-epoch losses must match within a relative 1e-4.
+ * reference model, the 3-class softmax model and a small convnet from the same initial weights
+ * on the same batches, and every backend's per-epoch losses must match within a relative 1e-4.
  */
 class DjlReferenceTest {
   /** Per-epoch losses, relative: the kit's whole-model tolerance. */
@@ -47,7 +47,7 @@ class DjlReferenceTest {
   @TestFactory
   Stream<DynamicTest> everyBackendMatchesDjl() {
     List<DynamicTest> tests = new ArrayList<>();
-    for (ModelCase c : List.of(ModelCases.reference(), ModelCases.softmaxSparse())) {
+    for (ModelCase c : List.of(ModelCases.reference(), ModelCases.softmaxSparse(), convnet())) {
       Curve djl = DjlTrainer.train(c);
       for (Targets.Target t : targets.all()) {
         tests.add(dynamicTest(c.id() + " on " + t.name(), () -> {
@@ -76,6 +76,19 @@ class DjlReferenceTest {
       }
     }
     return tests.stream();
+  }
+
+  /**
+   * The kit's convnet without its BatchNormalization: {@code (8, 8, 1) -> Conv2D(4, 3, relu) ->
+   * MaxPooling2D(2) -> Flatten -> Dense(3, softmax)}, Adam(0.01), sparse CE.
+   */
+  static ModelCase convnet() {
+    ModelCase bn = ModelCases.convnetBatchNorm();
+    return new ModelCase("convnet", "(8, 8, 1) -> Conv2D(4, 3, relu) -> MaxPooling2D(2) ->"
+        + " Flatten -> Dense(3, softmax), Adam(0.01), sparse categorical CE", bn.inputShape(),
+        bn.layers().stream().filter(l -> !(l instanceof dev.backplane.model.BatchNormalization))
+            .toList(), bn.loss(), bn.optimizer(), bn.seed(), bn.x(), bn.y(), bn.epochs(),
+        bn.batchSize());
   }
 
   private static double relative(NamedArray a, NamedArray r) {

@@ -5,13 +5,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.training.GradientCollector;
 import dev.backplane.conformance.Curve;
 import dev.backplane.conformance.EpochTrainer;
 import dev.backplane.conformance.ModelCase;
+import dev.backplane.model.Conv2D;
 import dev.backplane.model.Dense;
+import dev.backplane.model.Flatten;
 import dev.backplane.model.Layer;
+import dev.backplane.model.MaxPooling2D;
 import dev.backplane.model.Loss;
 import dev.backplane.optimizer.Adam;
 import dev.backplane.spi.ModelState;
@@ -21,9 +26,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Trains a Dense-only {@link ModelCase} with Adam in DJL on PyTorch: PyTorch's {@code linear}
- * (weights in its {@code (out, in)} layout, so our {@code (in, out)} kernels are transposed on the
- * way in and out), PyTorch's activations and autograd, the Keras loss formulas written in NDArray
+ * Trains a {@link ModelCase} of Dense layers, or of a small convnet (Conv2D with valid padding and
+ * unit strides, MaxPooling2D, Flatten, Dense), with Adam in DJL on PyTorch: PyTorch's {@code
+ * linear} (weights in its {@code (out, in)} layout, so our {@code (in, out)} kernels are
+ * transposed on the way in and out), PyTorch's {@code conv2d} and {@code max_pool2d} in NCHW
+ * (Keras's {@code (kh, kw, in, out)} kernels and NHWC images are permuted here in the oracle, and
+ * the activations back to NHWC before Flatten, so the Dense kernel sees Keras's order), PyTorch's
+ * activations and autograd, the Keras loss formulas written in NDArray
  * ops, and Keras's Adam update written in NDArray ops (DJL's own {@code Adam} defaults to epsilon
  * 1e-8 and runs a fused engine kernel; Keras's is 1e-7 outside a bias-corrected learning rate).
  * Same initial weights and same batches as the kit.
@@ -35,22 +44,27 @@ final class DjlTrainer {
     if (!(c.optimizer() instanceof Adam adam)) {
       throw new IllegalArgumentException("DjlTrainer implements Adam only, not " + c.optimizer());
     }
-    List<Dense> layers = new ArrayList<>();
+    List<Layer> layers = new ArrayList<>();
     for (Layer l : c.layers()) {
-      layers.add((Dense) l);
+      if (l instanceof Conv2D conv && (conv.padding() != dev.backplane.model.Padding.VALID
+          || conv.strides()[0] != 1 || conv.strides()[1] != 1 || conv.dilationRate()[0] != 1
+          || conv.dilationRate()[1] != 1 || conv.groups() != 1)) {
+        throw new IllegalArgumentException("DjlTrainer runs Conv2D with valid padding, unit"
+            + " strides and dilation and one group only, not " + conv);
+      }
+      if (!(l instanceof Dense || l instanceof Conv2D || l instanceof MaxPooling2D
+          || l instanceof Flatten)) {
+        throw new IllegalArgumentException("DjlTrainer has no " + l.kerasClass());
+      }
+      layers.add(l);
     }
     ModelState init = c.spec().initialState();
     List<float[]> w = new ArrayList<>();
     List<Shape> shapes = new ArrayList<>();
     for (NamedArray p : init.parameters()) {
       int[] s = p.shape();
-      if (s.length == 2) {
-        w.add(transpose(p.values(), s[0], s[1]));
-        shapes.add(new Shape(s[1], s[0]));
-      } else {
-        w.add(p.values().clone());
-        shapes.add(new Shape(s[0]));
-      }
+      w.add(theirs(p.values(), s));
+      shapes.add(theirShape(s));
     }
     List<float[]> m = new ArrayList<>();
     List<float[]> v = new ArrayList<>();
@@ -70,7 +84,14 @@ final class DjlTrainer {
           try (NDManager step = manager.newSubManager()) {
             Tensor xb = EpochTrainer.gather(c.x(), rows);
             Tensor yb = EpochTrainer.gather(c.y(), rows);
-            NDArray x = step.create(xb.toArray(), new Shape(rows.length, xb.rowSize()));
+            long[] dims = new long[xb.shape().length];
+            for (int i = 0; i < dims.length; i++) {
+              dims[i] = xb.shape()[i];
+            }
+            NDArray x = step.create(xb.toArray(), new Shape(dims));
+            if (dims.length == 4) {
+              x = x.transpose(0, 3, 1, 2); // NHWC -> NCHW
+            }
             List<NDArray> params = new ArrayList<>();
             for (int i = 0; i < w.size(); i++) {
               NDArray p = step.create(w.get(i), shapes.get(i));
@@ -80,12 +101,27 @@ final class DjlTrainer {
             try (GradientCollector gc = engine.newGradientCollector()) {
               NDArray h = x;
               int p = 0;
-              for (Dense d : layers) {
-                NDArray weight = params.get(p++);
-                NDArray bias = d.useBias() ? params.get(p++) : null;
-                h = bias == null ? Linear.linear(h, weight).singletonOrThrow()
-                    : Linear.linear(h, weight, bias).singletonOrThrow();
-                h = activate(d, h);
+              for (Layer l : layers) {
+                if (l instanceof Dense d) {
+                  NDArray weight = params.get(p++);
+                  NDArray bias = d.useBias() ? params.get(p++) : null;
+                  h = bias == null ? Linear.linear(h, weight).singletonOrThrow()
+                      : Linear.linear(h, weight, bias).singletonOrThrow();
+                  h = activate(d.activation(), h);
+                } else if (l instanceof Conv2D conv) {
+                  NDArray weight = params.get(p++);
+                  NDArray bias = conv.useBias() ? params.get(p++) : null;
+                  h = bias == null ? Conv2d.conv2d(h, weight).singletonOrThrow()
+                      : Conv2d.conv2d(h, weight, bias).singletonOrThrow();
+                  h = activate(conv.activation(), h);
+                } else if (l instanceof MaxPooling2D pool) {
+                  Shape size = new Shape(pool.poolSize()[0], pool.poolSize()[1]);
+                  Shape stride = new Shape(pool.strides()[0], pool.strides()[1]);
+                  h = Pool.maxPool2d(h, size, stride, new Shape(0, 0), false);
+                } else {
+                  // Flatten in Keras's channels-last order.
+                  h = h.transpose(0, 2, 3, 1).reshape(rows.length, -1);
+                }
               }
               NDArray perSample = loss(c.loss(), h, yb, step);
               for (float l : perSample.toFloatArray()) {
@@ -111,8 +147,8 @@ final class DjlTrainer {
     return new Curve(losses, new ModelState(finalParams, slots, t));
   }
 
-  private static NDArray activate(Dense d, NDArray h) {
-    switch (d.activation()) {
+  private static NDArray activate(dev.backplane.model.Activation a, NDArray h) {
+    switch (a) {
       case LINEAR:
         return h;
       case RELU:
@@ -124,7 +160,7 @@ final class DjlTrainer {
       case SOFTMAX:
         return h.softmax(1);
       default:
-        throw new IllegalArgumentException("DjlTrainer has no " + d.activation());
+        throw new IllegalArgumentException("DjlTrainer has no " + a);
     }
   }
 
@@ -177,8 +213,53 @@ final class DjlTrainer {
     }
   }
 
-  private static float[] ours(float[] djl, int[] shape) {
-    return shape.length == 2 ? transpose(djl, shape[1], shape[0]) : djl.clone();
+  /** Our parameter layout to PyTorch's: Dense {@code (in, out) -> (out, in)}, Conv2D
+   * {@code (kh, kw, in, out) -> (out, in, kh, kw)}. */
+  private static float[] theirs(float[] ours, int[] s) {
+    if (s.length == 2) {
+      return transpose(ours, s[0], s[1]);
+    }
+    if (s.length == 4) {
+      float[] t = new float[ours.length];
+      for (int i = 0; i < s[0]; i++) {
+        for (int j = 0; j < s[1]; j++) {
+          for (int ci = 0; ci < s[2]; ci++) {
+            for (int co = 0; co < s[3]; co++) {
+              t[((co * s[2] + ci) * s[0] + i) * s[1] + j] =
+                  ours[((i * s[1] + j) * s[2] + ci) * s[3] + co];
+            }
+          }
+        }
+      }
+      return t;
+    }
+    return ours.clone();
+  }
+
+  private static Shape theirShape(int[] s) {
+    return s.length == 2 ? new Shape(s[1], s[0]) : s.length == 4
+        ? new Shape(s[3], s[2], s[0], s[1]) : new Shape(s[0]);
+  }
+
+  private static float[] ours(float[] djl, int[] s) {
+    if (s.length == 2) {
+      return transpose(djl, s[1], s[0]);
+    }
+    if (s.length == 4) {
+      float[] o = new float[djl.length];
+      for (int i = 0; i < s[0]; i++) {
+        for (int j = 0; j < s[1]; j++) {
+          for (int ci = 0; ci < s[2]; ci++) {
+            for (int co = 0; co < s[3]; co++) {
+              o[((i * s[1] + j) * s[2] + ci) * s[3] + co] =
+                  djl[((co * s[2] + ci) * s[0] + i) * s[1] + j];
+            }
+          }
+        }
+      }
+      return o;
+    }
+    return djl.clone();
   }
 
   private static float[] transpose(float[] a, int rows, int cols) {
