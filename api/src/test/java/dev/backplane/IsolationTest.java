@@ -6,6 +6,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import dev.backplane.config.Fallback;
+import dev.backplane.internal.trust.ChildJvm;
 import dev.backplane.spi.BackendProvider;
 import dev.backplane.spi.Probe;
 import dev.backplane.testing.ChildProviders;

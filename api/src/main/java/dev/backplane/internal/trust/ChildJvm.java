@@ -1,4 +1,4 @@
-package dev.backplane;
+package dev.backplane.internal.trust;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  * as {@code -D} options, collects its result lines from stdout, and kills it (with its
  * descendants) at the deadline. Whatever the child does, crash or hang, costs the child only.
  */
-final class ChildJvm {
+public final class ChildJvm {
   /** Extra time a child gets on top of the probe or canary deadline, for starting a JVM. */
-  static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(3);
+  public static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(3);
   private static final int TAIL = 6;
 
   /**
@@ -31,7 +31,7 @@ final class ChildJvm {
    * @param results its protocol lines ({@code BACKPLANE-...}), in order
    * @param tail the last few other lines it printed (stdout and stderr), for diagnostics
    */
-  record Outcome(int exitCode, boolean killed, List<String> results, List<String> tail) {
+  public record Outcome(int exitCode, boolean killed, List<String> results, List<String> tail) {
     /** The other output, on one line, or an empty string. */
     String tailText() {
       return tail.isEmpty() ? "" : "; last output: " + String.join(" / ", tail);
@@ -41,7 +41,7 @@ final class ChildJvm {
   private ChildJvm() {}
 
   /** The incubator modules of this JVM's boot layer, sorted, which a child must add too. */
-  static List<String> incubatorModules() {
+  public static List<String> incubatorModules() {
     return ModuleLayer.boot().modules().stream().map(Module::getName)
         .filter(name -> name.startsWith("jdk.incubator.")).sorted().toList();
   }

@@ -1,5 +1,8 @@
-package dev.backplane;
+package dev.backplane.internal.placement;
 
+import dev.backplane.Device;
+import dev.backplane.DeviceInfo;
+import dev.backplane.DeviceStatus;
 import dev.backplane.spi.BackendContext;
 import dev.backplane.spi.BackendProvider;
 import dev.backplane.spi.Probe;
@@ -18,12 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * deadline becomes an {@link DeviceStatus#UNAVAILABLE} device with the reason; the caller never
  * hangs (a hung probe thread is abandoned, and being a daemon it cannot keep the JVM alive).
  */
-final class DeviceProber {
+public final class DeviceProber {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private DeviceProber() {}
 
-  static List<DeviceInfo> probe(BackendProvider provider, BackendContext context,
+  public static List<DeviceInfo> probe(BackendProvider provider, BackendContext context,
       Duration timeout) {
     Device nominal = Device.of(provider.id(), provider.deviceType(), 0);
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -56,7 +59,7 @@ final class DeviceProber {
     return new DeviceInfo(device, DeviceStatus.UNAVAILABLE, reason);
   }
 
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long ms = d.toMillis();
     return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
   }

@@ -1,6 +1,14 @@
-package dev.backplane;
+package dev.backplane.internal.placement;
 
+import dev.backplane.Backplane;
 import dev.backplane.Candidate.Verdict;
+import dev.backplane.Candidate;
+import dev.backplane.Device;
+import dev.backplane.DeviceInfo;
+import dev.backplane.DeviceStatus;
+import dev.backplane.DeviceType;
+import dev.backplane.Placement;
+import dev.backplane.PlacementException;
 import dev.backplane.config.Fallback;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +20,7 @@ import java.util.Set;
  * Chooses a device from an ordered preference list and the probed devices, and explains every
  * candidate. Pure logic over values: no probing, no I/O.
  */
-final class Placer {
+public final class Placer {
   private Placer() {}
 
   /**
@@ -21,7 +29,7 @@ final class Placer {
    * @param devices every probed device, in provider priority order
    * @param backendIds the known backend ids
    */
-  static Placement place(List<String> preferences, Fallback fallback, List<DeviceInfo> devices,
+  public static Placement place(List<String> preferences, Fallback fallback, List<DeviceInfo> devices,
       Set<String> backendIds) {
     List<Candidate> candidates = new ArrayList<>();
     DeviceInfo chosen = null;
@@ -62,7 +70,7 @@ final class Placer {
         throw new PlacementException("No preferred device is usable and backplane.fallback=none,"
             + " so Backplane does not fall back to the CPU. Set backplane.fallback=cpu to allow"
             + " it, or fix the devices below.\n"
-            + Placement.explain(preferences, fallback, candidates));
+            + new Placement(null, preferences, fallback, candidates).explain());
       }
       for (DeviceInfo d : devices) {
         if (d.device().type().equals(DeviceType.CPU) && d.status() == DeviceStatus.READY) {
@@ -77,14 +85,14 @@ final class Placer {
       if (chosen == null) {
         throw new PlacementException("No usable device: no preferred device is usable and no CPU"
             + " device is READY to fall back to. Add dev.backplane:backplane-backend-cpu-accelerate"
-            + " to the class path.\n" + Placement.explain(preferences, fallback, candidates));
+            + " to the class path.\n" + new Placement(null, preferences, fallback, candidates).explain());
       }
     }
     return new Placement(chosen, preferences, fallback, candidates);
   }
 
   /** Whether a preference token names this device. */
-  static boolean matches(String token, Device device, Set<String> backendIds) {
+  public static boolean matches(String token, Device device, Set<String> backendIds) {
     String[] parts = token.split(":");
     if (parts.length == 1 && !backendIds.contains(parts[0])) {
       return device.type().name().equals(parts[0]);
@@ -103,7 +111,7 @@ final class Placer {
    *
    * @return a problem description, or {@code null} if the token is valid
    */
-  static String checkToken(String token, Set<String> backendIds) {
+  public static String checkToken(String token, Set<String> backendIds) {
     String[] parts = token.split(":", -1);
     String known = "known backends: " + String.join(", ", backendIds)
         + "; device types: cpu, gpu";

@@ -1,5 +1,6 @@
-package dev.backplane;
+package dev.backplane.internal.placement;
 
+import dev.backplane.BackplaneException;
 import dev.backplane.spi.BackendProvider;
 import java.security.CodeSource;
 import java.util.ArrayList;
@@ -18,16 +19,16 @@ import java.util.regex.Pattern;
  * and skipped (as SLF4J does), so one broken jar cannot take the others down; duplicate ids are an
  * error naming both jars.
  */
-final class ProviderDiscovery {
+public final class ProviderDiscovery {
   private static final Logger LOG = Logger.getLogger("dev.backplane");
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]*");
 
   /** Providers found, by id, and the problems met on the way. */
-  record Result(Map<String, BackendProvider> providers, List<String> problems) {}
+  public record Result(Map<String, BackendProvider> providers, List<String> problems) {}
 
   private ProviderDiscovery() {}
 
-  static Result discover(ClassLoader loader) {
+  public static Result discover(ClassLoader loader) {
     List<BackendProvider> found = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     Iterator<BackendProvider> it = ServiceLoader.load(BackendProvider.class, loader).iterator();
@@ -46,7 +47,7 @@ final class ProviderDiscovery {
     return validate(found, problems);
   }
 
-  static Result validate(List<BackendProvider> candidates, List<String> problems) {
+  public static Result validate(List<BackendProvider> candidates, List<String> problems) {
     Map<String, BackendProvider> byId = new LinkedHashMap<>();
     List<String> all = new ArrayList<>(problems);
     for (BackendProvider p : candidates) {
@@ -75,7 +76,7 @@ final class ProviderDiscovery {
     return new Result(byId, all);
   }
 
-  static String describe(Throwable e) {
+  public static String describe(Throwable e) {
     Throwable root = e;
     StringBuilder b = new StringBuilder(e.toString());
     while (root.getCause() != null && root.getCause() != root) {

@@ -1,19 +1,23 @@
-package dev.backplane;
+package dev.backplane.internal.trust;
+
+import dev.backplane.Device;
+import dev.backplane.DeviceInfo;
+import dev.backplane.DeviceStatus;
 
 /**
  * The text form of probe results and verdicts, shared by the verdict cache file and the line
  * protocol of child probe processes: one device per line, {@code device TAB status TAB detail},
  * with backslash, tab and line breaks in the detail escaped.
  */
-final class Wire {
+public final class Wire {
   private Wire() {}
 
-  static String encode(DeviceInfo d) {
+  public static String encode(DeviceInfo d) {
     return d.device() + "\t" + d.status().name() + "\t" + escape(d.detail());
   }
 
   /** @throws IllegalArgumentException for a malformed line */
-  static DeviceInfo decode(String line) {
+  public static DeviceInfo decode(String line) {
     String[] parts = line.split("\t", 3);
     if (parts.length != 3) {
       throw new IllegalArgumentException("Malformed device line '" + line + "'");
@@ -22,7 +26,7 @@ final class Wire {
         unescape(parts[2]));
   }
 
-  static String escape(String s) {
+  public static String escape(String s) {
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -37,7 +41,7 @@ final class Wire {
     return b.toString();
   }
 
-  static String unescape(String s) {
+  public static String unescape(String s) {
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

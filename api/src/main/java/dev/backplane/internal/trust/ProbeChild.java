@@ -1,7 +1,12 @@
-package dev.backplane;
+package dev.backplane.internal.trust;
 
+import dev.backplane.Backplane;
+import dev.backplane.Device;
+import dev.backplane.DeviceInfo;
 import dev.backplane.config.BackplaneConfig;
 import dev.backplane.config.CoreKeys;
+import dev.backplane.internal.placement.DeviceProber;
+import dev.backplane.internal.placement.ProviderDiscovery;
 import dev.backplane.spi.BackendContext;
 import dev.backplane.spi.BackendProvider;
 import java.io.PrintStream;
@@ -20,12 +25,12 @@ import java.util.Map;
  */
 public final class ProbeChild {
   /** Prefix of every protocol line. */
-  static final String PREFIX = "BACKPLANE-";
+  public static final String PREFIX = "BACKPLANE-";
   /** System property set in child processes only. */
-  static final String CHILD_PROPERTY = "dev.backplane.child";
-  static final String DEVICE = PREFIX + "DEVICE ";
-  static final String CANARY = PREFIX + "CANARY ";
-  static final String ERROR = PREFIX + "ERROR ";
+  public static final String CHILD_PROPERTY = "dev.backplane.child";
+  public static final String DEVICE = PREFIX + "DEVICE ";
+  public static final String CANARY = PREFIX + "CANARY ";
+  public static final String ERROR = PREFIX + "ERROR ";
 
   private ProbeChild() {}
 
@@ -68,7 +73,7 @@ public final class ProbeChild {
     Runtime.getRuntime().halt(code);
   }
 
-  static BackendProvider instantiate(String className) throws ReflectiveOperationException {
+  public static BackendProvider instantiate(String className) throws ReflectiveOperationException {
     Class<?> c = Class.forName(className, true, ProbeChild.class.getClassLoader());
     return (BackendProvider) c.getConstructor().newInstance();
   }

@@ -1,5 +1,6 @@
-package dev.backplane;
+package dev.backplane.internal.trust;
 
+import dev.backplane.Backplane;
 import dev.backplane.config.BackplaneConfig;
 import dev.backplane.config.CoreKeys;
 import dev.backplane.spi.BackendProvider;
@@ -30,7 +31,7 @@ import java.util.logging.Logger;
  * verdict depends on. Values are the time of the verdict and its lines ({@link Wire}). Any I/O
  * problem makes the cache miss, never fail: it is an optimisation.
  */
-final class VerdictCache {
+public final class VerdictCache {
   private static final Logger LOG = Logger.getLogger("dev.backplane");
   private static final String FILE = "verdicts.properties";
 
@@ -46,13 +47,13 @@ final class VerdictCache {
   }
 
   /** The cache the configuration asks for ({@code backplane.probe.cache}, {@code .cache.dir}). */
-  static VerdictCache of(BackplaneConfig config) {
+  public static VerdictCache of(BackplaneConfig config) {
     Duration ttl = config.get(CoreKeys.PROBE_CACHE);
     String dir = config.get(CoreKeys.CACHE_DIR);
     return new VerdictCache(directory(dir).resolve(FILE), ttl);
   }
 
-  static Path directory(String configured) {
+  public static Path directory(String configured) {
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured);
     }
@@ -63,16 +64,16 @@ final class VerdictCache {
     return Path.of(System.getProperty("user.home"), ".cache", "backplane");
   }
 
-  boolean enabled() {
+  public boolean enabled() {
     return !ttl.isZero();
   }
 
-  Path file() {
+  public Path file() {
     return file;
   }
 
   /** The unexpired entry for this key, if any. */
-  synchronized Optional<Entry> get(String key) {
+  public synchronized Optional<Entry> get(String key) {
     if (!enabled()) {
       return Optional.empty();
     }
@@ -93,7 +94,7 @@ final class VerdictCache {
   }
 
   /** Stores a verdict now, dropping entries that have expired. */
-  synchronized void put(String key, List<String> lines) {
+  public synchronized void put(String key, List<String> lines) {
     if (!enabled()) {
       return;
     }
@@ -137,17 +138,17 @@ final class VerdictCache {
   }
 
   /** The cache key of a verdict. */
-  static String key(String kind, BackendProvider provider, String device, String fingerprint) {
+  public static String key(String kind, BackendProvider provider, String device, String fingerprint) {
     return String.join(" | ", kind, provider.id(), version(provider), os(), device, fingerprint);
   }
 
-  static String os() {
+  public static String os() {
     return System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
         + System.getProperty("os.arch");
   }
 
   /** The provider's version: its jar's Implementation-Version, else its class file's mtime. */
-  static String version(BackendProvider provider) {
+  public static String version(BackendProvider provider) {
     Class<?> c = provider.getClass();
     Package pkg = c.getPackage();
     String v = pkg == null ? null : pkg.getImplementationVersion();

@@ -1,6 +1,13 @@
-package dev.backplane;
+package dev.backplane.internal.trust;
 
+import dev.backplane.BackendException;
+import dev.backplane.Backplane;
+import dev.backplane.Device;
+import dev.backplane.DeviceInfo;
+import dev.backplane.NoBackendException;
 import dev.backplane.config.CoreKeys;
+import dev.backplane.internal.placement.DeviceProber;
+import dev.backplane.internal.placement.ProviderDiscovery;
 import dev.backplane.model.Activation;
 import dev.backplane.model.Dense;
 import dev.backplane.model.Initializer;
@@ -28,8 +35,8 @@ import java.util.concurrent.TimeoutException;
  * the final weights must agree within {@code backplane.trust.tolerance} (relative, see
  * {@link Diff}). Bounded by {@code backplane.canary.timeout}.
  */
-final class Canary {
-  static final int STEPS = 3;
+public final class Canary {
+  public static final int STEPS = 3;
   private static final int SAMPLES = 16;
   private static final int INPUTS = 4;
 
@@ -39,7 +46,7 @@ final class Canary {
    * @param passed whether the device may be used
    * @param detail the largest difference measured, or why it failed; never {@code null}
    */
-  record Verdict(boolean passed, String detail) {
+  public record Verdict(boolean passed, String detail) {
     static Verdict pass(String detail) {
       return new Verdict(true, detail);
     }
@@ -52,7 +59,7 @@ final class Canary {
   private Canary() {}
 
   /** Runs the canary of a device in this JVM, bounded by {@code backplane.canary.timeout}. */
-  static Verdict run(Backplane backplane, Device device) {
+  public static Verdict run(Backplane backplane, Device device) {
     Duration timeout = backplane.config().get(CoreKeys.CANARY_TIMEOUT);
     double tolerance = backplane.config().get(CoreKeys.TRUST_TOLERANCE);
     Resources held = new Resources();
@@ -134,7 +141,7 @@ final class Canary {
         + Diff.format(tolerance) + " (largest relative difference " + Diff.format(worst) + ")");
   }
 
-  static Device referenceDevice(Backend ref) {
+  public static Device referenceDevice(Backend ref) {
     for (DeviceInfo d : ref.devices()) {
       if (d.status().usable()) {
         return d.device();
@@ -145,7 +152,7 @@ final class Canary {
   }
 
   /** The canary model. */
-  static ModelSpec spec() {
+  public static ModelSpec spec() {
     List<dev.backplane.model.Layer> layers = List.of(
         new Dense(8, Activation.TANH, true, Initializer.GLOROT_UNIFORM, Initializer.ZEROS,
             "canary_hidden"),
@@ -156,7 +163,7 @@ final class Canary {
   }
 
   /** The canary data: 16 samples, inputs uniform in [-1, 1), label 1 when x0 + x1 > 0. */
-  static Tensor[] data() {
+  public static Tensor[] data() {
     SplittableRandom random = new SplittableRandom(20240601);
     float[] x = new float[SAMPLES * INPUTS];
     float[] y = new float[SAMPLES];

@@ -1,8 +1,13 @@
-package dev.backplane;
+package dev.backplane.internal.trust;
 
+import dev.backplane.Backplane;
+import dev.backplane.Device;
+import dev.backplane.DeviceInfo;
+import dev.backplane.DeviceStatus;
 import dev.backplane.config.BackplaneConfig;
 import dev.backplane.config.ConfigKey;
 import dev.backplane.config.CoreKeys;
+import dev.backplane.internal.placement.DeviceProber;
 import dev.backplane.spi.BackendContext;
 import dev.backplane.spi.BackendProvider;
 import java.io.IOException;
@@ -25,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * needs a canary: it is what the others are compared with, and the fallback no stale verdict may
  * take away. A device that failed its canary is not touched again until the verdict expires.
  */
-final class TrustKeeper {
+public final class TrustKeeper {
   private static final List<ConfigKey<?>> NOT_FOR_CHILD = List.of(CoreKeys.BACKEND,
       CoreKeys.DEVICE, CoreKeys.CONFIG, CoreKeys.PROBE_ISOLATION, CoreKeys.PROBE_CACHE,
       CoreKeys.CACHE_DIR);
@@ -40,14 +45,14 @@ final class TrustKeeper {
   private final Map<Device, Instant> cachedAt = new ConcurrentHashMap<>();
   private volatile boolean ignoreCache;
 
-  TrustKeeper(Backplane backplane, BackplaneConfig config) {
+  public TrustKeeper(Backplane backplane, BackplaneConfig config) {
     this.backplane = backplane;
     this.config = config;
     this.cache = VerdictCache.of(config);
   }
 
   /** From now on, verdicts are made afresh (and still written to the cache). */
-  void ignoreCache() {
+  public void ignoreCache() {
     ignoreCache = true;
     cachedAt.clear();
     synchronized (canaries) {
@@ -56,7 +61,7 @@ final class TrustKeeper {
   }
 
   /** A measured step time cached under {@code key}, unless the cache is ignored. */
-  java.util.OptionalDouble cachedTiming(String key) {
+  public java.util.OptionalDouble cachedTiming(String key) {
     if (ignoreCache) {
       return java.util.OptionalDouble.empty();
     }
@@ -72,7 +77,7 @@ final class TrustKeeper {
   }
 
   /** Caches a measured step time with the verdicts. */
-  void cacheTiming(String key, double millisPerStep) {
+  public void cacheTiming(String key, double millisPerStep) {
     cache.put("timing " + key, List.of(Double.toString(millisPerStep)));
   }
 
@@ -81,7 +86,7 @@ final class TrustKeeper {
   }
 
   /** The provider's devices: from the cache, a child JVM, or an in-process probe. */
-  List<DeviceInfo> probe(BackendProvider provider, BackendContext context) {
+  public List<DeviceInfo> probe(BackendProvider provider, BackendContext context) {
     Duration timeout = config.get(CoreKeys.PROBE_TIMEOUT);
     if (provider.servesAsReference()) {
       return DeviceProber.probe(provider, context, timeout);
@@ -113,7 +118,7 @@ final class TrustKeeper {
    *
    * @return {@code null} when the device may be used, else why not
    */
-  String canaryFailure(DeviceInfo chosen) {
+  public String canaryFailure(DeviceInfo chosen) {
     if (!config.get(CoreKeys.CANARY) || backplane.isReference(chosen.device())) {
       return null;
     }
@@ -148,7 +153,7 @@ final class TrustKeeper {
   }
 
   /** When the device's probe or canary verdict in use was made, if it came from the cache. */
-  Optional<Instant> cachedAt(Device device) {
+  public Optional<Instant> cachedAt(Device device) {
     return Optional.ofNullable(cachedAt.get(device));
   }
 
