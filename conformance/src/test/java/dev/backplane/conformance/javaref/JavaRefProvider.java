@@ -34,12 +34,11 @@ public class JavaRefProvider implements BackendProvider {
   private final Set<Fault> faults;
   private final Set<String> missingOps = new java.util.LinkedHashSet<>();
   /**
-   * Addresses {@link Fault#LEAKS_NATIVE_MEMORY} allocated; freed only by {@link
-   * #releaseLeakedMemory}, so a leak does not end in the middle of a later test's measurement.
+   * What {@link Fault#LEAKS_NATIVE_MEMORY} allocated; kept until {@link #releaseLeakedMemory}.
    */
-  private static final List<Long> LEAKED =
+  private static final List<java.nio.ByteBuffer> LEAKED =
       java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-  private static final long LEAK_BYTES = 2 << 20;
+  private static final int LEAK_BYTES = 2 << 20;
 
   /** A correct backend with id {@code java-ref}. */
   public JavaRefProvider() {
@@ -52,25 +51,28 @@ public class JavaRefProvider implements BackendProvider {
     this.faults = faults.length == 0 ? EnumSet.noneOf(Fault.class) : EnumSet.of(faults[0], faults);
   }
 
-  /** Frees what every {@link Fault#LEAKS_NATIVE_MEMORY} backend leaked so far. */
+  /**
+   * Frees what every {@link Fault#LEAKS_NATIVE_MEMORY} backend leaked so far, and waits (a
+   * bounded number of collections) until the JDK's cleaner has given it back, so that it is not
+   * freed in the middle of a later test's measurement.
+   */
   public static void releaseLeakedMemory() {
+    java.lang.management.BufferPoolMXBean direct = java.lang.management.ManagementFactory
+        .getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+        .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+    long held;
     synchronized (LEAKED) {
-      LEAKED.forEach(UnsafeAccess.UNSAFE::freeMemory);
+      held = LEAKED.size() * LEAK_BYTES;
       LEAKED.clear();
     }
-  }
-
-  /** {@code sun.misc.Unsafe}, for memory no garbage collector frees behind a test's back. */
-  private static final class UnsafeAccess {
-    static final sun.misc.Unsafe UNSAFE;
-
-    static {
+    long target = direct.getMemoryUsed() - held;
+    for (int i = 0; i < 100 && direct.getMemoryUsed() > target; i++) {
+      System.gc();
       try {
-        java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-        f.setAccessible(true);
-        UNSAFE = (sun.misc.Unsafe) f.get(null);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }
@@ -147,9 +149,8 @@ public class JavaRefProvider implements BackendProvider {
           t.start();
         }
         if (faults.contains(Fault.LEAKS_NATIVE_MEMORY)) {
-          long address = UnsafeAccess.UNSAFE.allocateMemory(LEAK_BYTES);
-          UnsafeAccess.UNSAFE.setMemory(address, LEAK_BYTES, (byte) 1); // resident pages
-          LEAKED.add(address);
+          // allocateDirect zeroes the buffer, so its pages are resident.
+          LEAKED.add(java.nio.ByteBuffer.allocateDirect(LEAK_BYTES));
         }
         return new JavaRefExecutable(spec, device, faults);
       }
