@@ -5,6 +5,7 @@ import dev.backplane.config.ConfigException;
 import dev.backplane.config.ConfigKey;
 import dev.backplane.config.CoreKeys;
 import dev.backplane.config.Fallback;
+import dev.backplane.internal.BackplaneAccess;
 import dev.backplane.internal.placement.Placer;
 import dev.backplane.internal.placement.ProviderDiscovery;
 import dev.backplane.internal.trust.TrustKeeper;
@@ -45,6 +46,11 @@ import java.util.stream.Collectors;
  */
 public final class Backplane implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger("dev.backplane");
+
+  static {
+    BackplaneAccess.install(Backplane::report);
+  }
+
   private final java.util.concurrent.atomic.AtomicBoolean deviceOverrideLogged =
       new java.util.concurrent.atomic.AtomicBoolean();
   private static volatile Backplane global;
@@ -201,7 +207,7 @@ public final class Backplane implements AutoCloseable {
    *
    * @param reason what it did wrong, shown in explanations
    */
-  public void markUnstable(Device device, String reason) {
+  void markUnstable(Device device, String reason) {
     unstable.put(device, reason);
     LOG.warning("Device " + device + " marked UNSTABLE for this process: " + reason);
   }
@@ -214,9 +220,10 @@ public final class Backplane implements AutoCloseable {
   /**
    * Reports a fallback or failover: marks its device unstable when the event says so, logs it
    * once (warning, logger {@code dev.backplane}) and delivers it to every listener. Called by the
-   * placement and training code; applications listen rather than report.
+   * placement and training code (through {@link BackplaneAccess}); applications listen rather
+   * than report.
    */
-  public void report(FailoverEvent event) {
+  void report(FailoverEvent event) {
     if (event.marksUnstable()) {
       unstable.put(event.from(), event.reason());
     }
@@ -234,23 +241,17 @@ public final class Backplane implements AutoCloseable {
    * Whether a device is served by a reference backend (plain CPU kernels): such devices need no
    * canary and run their training steps unguarded.
    */
-  public boolean isReference(Device device) {
+  boolean isReference(Device device) {
     BackendProvider p = providers.get(device.backend());
     return p != null && p.servesAsReference() && device.type().equals(DeviceType.CPU);
   }
 
   /**
-   * The device a failing device's work moves to: the best READY CPU device other than it, by
-   * provider priority.
+   * The failover rule under this fallback mode: which devices are guarded and where a failing
+   * device's work moves (see {@link FailoverPolicy}).
    */
-  public Optional<DeviceInfo> fallbackFor(Device failing) {
-    for (DeviceInfo d : devices()) {
-      if (!d.device().equals(failing) && d.device().type().equals(DeviceType.CPU)
-          && d.status() == DeviceStatus.READY) {
-        return Optional.of(d);
-      }
-    }
-    return Optional.empty();
+  public FailoverPolicy failoverPolicy(Fallback mode) {
+    return new FailoverPolicy(mode, this::isReference, this::devices);
   }
 
   /** Places by the configuration: {@code backplane.device}, else {@code backplane.backend}. */

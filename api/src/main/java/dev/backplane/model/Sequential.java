@@ -10,6 +10,7 @@ import dev.backplane.UnsupportedFeatureException;
 import dev.backplane.config.BackplaneConfig;
 import dev.backplane.config.CoreKeys;
 import dev.backplane.config.Fallback;
+import dev.backplane.internal.BackplaneAccess;
 import dev.backplane.optimizer.Optimizer;
 import dev.backplane.optimizer.Optimizers;
 import dev.backplane.spi.Executable;
@@ -345,8 +346,8 @@ public final class Sequential implements AutoCloseable {
     try {
       return new CompiledOn(p, bp.compile(s, p.device()));
     } catch (UnsupportedFeatureException | BackendException e) {
-      if (p.fallback() == Fallback.NONE || p.device().type().equals(dev.backplane.DeviceType.CPU)
-          && p.fellBack()) {
+      if (!bp.failoverPolicy(p.fallback()).allowsFallback()
+          || p.device().type().equals(dev.backplane.DeviceType.CPU) && p.fellBack()) {
         throw e;
       }
       Placement cpu;
@@ -367,7 +368,7 @@ public final class Sequential implements AutoCloseable {
       lines.add(new Candidate(fb, Candidate.Verdict.FALLBACK, "the preferred device could not"
           + " compile the model (backplane.fallback=cpu); " + fb.status() + ": " + fb.detail()));
       Placement amended = new Placement(fb, p.preferences(), p.fallback(), lines);
-      bp.report(new dev.backplane.trust.FailoverEvent(
+      BackplaneAccess.report(bp, new dev.backplane.trust.FailoverEvent(
           dev.backplane.trust.FailoverEvent.Kind.FALLBACK, p.device(), fb.device(), -1, -1,
           "model '" + name + "' could not be compiled on " + p.device() + ": " + e.getMessage()));
       return new CompiledOn(amended, bp.compile(s, fb.device()));
@@ -629,11 +630,16 @@ public final class Sequential implements AutoCloseable {
       old.close();
     }
     java.time.Duration deadline = backplane.config().get(CoreKeys.STEP_TIMEOUT);
-    boolean guarded = !backplane.isReference(exe.device()) && !deadline.isZero();
+    boolean guarded = failoverPolicy().guards(exe.device()) && !deadline.isZero();
     inferenceGuard = guarded ? new InferenceGuard(deadline, exe.device().toString(),
         this::abandoned) : null;
     hostState = guarded ? exe.snapshot() : null;
     hostStateCurrent = guarded;
+  }
+
+  /** The failover rule under the model's placement (see {@link dev.backplane.FailoverPolicy}). */
+  dev.backplane.FailoverPolicy failoverPolicy() {
+    return backplane.failoverPolicy(placement.fallback());
   }
 
   /** The state a fallback takes over with (on a guarded device). */
@@ -706,7 +712,7 @@ public final class Sequential implements AutoCloseable {
       String reason = what + "; " + device + " is marked UNSTABLE and the model continues on "
           + to;
       failover(next, StepGuard.amend(placement, device, what, target, "failover in " + call));
-      backplane.report(new FailoverEvent(FailoverEvent.Kind.FAILOVER, device, to, -1, -1,
+      BackplaneAccess.report(backplane, new FailoverEvent(FailoverEvent.Kind.FAILOVER, device, to, -1, -1,
           reason));
     } finally {
       stepLock.writeLock().unlock();
@@ -720,16 +726,16 @@ public final class Sequential implements AutoCloseable {
    */
   DeviceInfo fallbackTarget(Executable failed, Fault fault, String what) {
     Device device = failed.device();
-    boolean strict = placement.fallback() == Fallback.NONE;
-    DeviceInfo target = strict ? null : backplane.fallbackFor(device).orElse(null);
+    dev.backplane.FailoverPolicy policy = failoverPolicy();
+    DeviceInfo target = policy.fallbackFor(device).orElse(null);
     if (target != null) {
       return target;
     }
-    backplane.report(new FailoverEvent(FailoverEvent.Kind.DEVICE_FAULT, device, null, -1, -1,
+    boolean strict = !policy.allowsFallback();
+    BackplaneAccess.report(backplane, new FailoverEvent(FailoverEvent.Kind.DEVICE_FAULT, device, null, -1, -1,
         what));
-    throw new DeviceFaultException(device, what + (strict ? ". backplane.fallback=none, so the"
-        + " model stays on " + device + "; set backplane.fallback=cpu to fail over"
-        : ", and there is no device to fall back to") + (fault.kind() == Fault.Kind.TIMED_OUT
+    throw new DeviceFaultException(device, what + (strict ? ". " + policy.strictAdvice(
+        "the model stays on " + device) : ", and there is no device to fall back to") + (fault.kind() == Fault.Kind.TIMED_OUT
         ? ". The device never returned: compile the model again before using it" : ""),
         fault.cause());
   }
@@ -1098,8 +1104,8 @@ public final class Sequential implements AutoCloseable {
     }
   }
 
-  /** The compiled executable (for the trust machinery and conformance tests). */
-  public Executable executable() {
+  /** The compiled executable (for the step guard). */
+  Executable executable() {
     return requireCompiled();
   }
 

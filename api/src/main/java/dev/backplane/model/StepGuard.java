@@ -10,7 +10,7 @@ import dev.backplane.NoBackendException;
 import dev.backplane.Placement;
 import dev.backplane.config.BackplaneConfig;
 import dev.backplane.config.CoreKeys;
-import dev.backplane.config.Fallback;
+import dev.backplane.internal.BackplaneAccess;
 import dev.backplane.spi.Backend;
 import dev.backplane.spi.Executable;
 import dev.backplane.spi.ModelState;
@@ -100,14 +100,15 @@ final class StepGuard implements AutoCloseable {
   /** A guard for this fit, or {@code null} when the model's device needs none. */
   static StepGuard create(Sequential model, History history, PrintStream out) {
     Backplane bp = model.backplane();
-    if (bp.isReference(model.device()) && !bp.config().isSet(CoreKeys.STEP_TIMEOUT)) {
+    if (!model.failoverPolicy().guards(model.device())
+        && !bp.config().isSet(CoreKeys.STEP_TIMEOUT)) {
       return null;
     }
     return new StepGuard(model, history, out);
   }
 
   private void configureFor(Device device) {
-    guarded = !backplane.isReference(device);
+    guarded = model.failoverPolicy().guards(device);
     boolean deadline = (guarded || timeoutExplicit) && !stepTimeout.isZero();
     if (runner != null && !deadline) {
       runner.close();
@@ -271,7 +272,8 @@ final class StepGuard implements AutoCloseable {
   private double recover(Fault fault, Executable exe, Tensor x, Tensor y,
       float[] out, int rows, int epoch, int batch, long step) {
     Device device = exe.device();
-    boolean strict = model.placement().fallback() == Fallback.NONE;
+    dev.backplane.FailoverPolicy policy = model.failoverPolicy();
+    boolean strict = !policy.allowsFallback();
     String failed = fault.describeAt(describe(device), step, epoch);
     Executable rerun;
     DeviceInfo target;
@@ -280,7 +282,7 @@ final class StepGuard implements AutoCloseable {
       target = rerun == null ? null : new DeviceInfo(rerun.device(), DeviceStatus.READY,
           "the reference CPU kernels");
     } else {
-      target = backplane.fallbackFor(device).orElse(null);
+      target = policy.fallbackFor(device).orElse(null);
       rerun = target == null ? null : backplane.compile(model.spec(), target.device());
     }
     if (rerun == null) {
@@ -319,10 +321,10 @@ final class StepGuard implements AutoCloseable {
         exe.restore(beforeFault);
       }
       String reason = failed + "; " + outcome + ", so " + device + " is at fault";
-      backplane.report(new FailoverEvent(FailoverEvent.Kind.DEVICE_FAULT, device, null, epoch,
+      BackplaneAccess.report(backplane, new FailoverEvent(FailoverEvent.Kind.DEVICE_FAULT, device, null, epoch,
           step, reason));
-      throw new DeviceFaultException(device, reason + ". backplane.fallback=none, so training"
-          + " stops instead of moving to the CPU; set backplane.fallback=cpu to fail over"
+      throw new DeviceFaultException(device, reason + ". " + policy.strictAdvice(
+          "training stops instead of moving to the CPU")
           + (fault.kind() == Fault.Kind.TIMED_OUT ? ". The device never returned: compile the"
               + " model again before using it" : ""), fault.cause());
     }
@@ -334,7 +336,7 @@ final class StepGuard implements AutoCloseable {
     model.failover(rerun, amend(model.placement(), device, failed, target,
         "failover at step " + step));
     history.startRun(to, epoch, step, reason);
-    backplane.report(new FailoverEvent(FailoverEvent.Kind.FAILOVER, device, to, epoch, step,
+    BackplaneAccess.report(backplane, new FailoverEvent(FailoverEvent.Kind.FAILOVER, device, to, epoch, step,
         reason));
     configureFor(to);
     if (!finite) {
@@ -362,7 +364,7 @@ final class StepGuard implements AutoCloseable {
     out.println("Batch " + batch + ": Invalid loss, terminating training (" + diagnosis + ")");
     history.stopped(diagnosis);
     model.stopTraining();
-    backplane.report(new FailoverEvent(FailoverEvent.Kind.DIVERGED, device, null, epoch, step,
+    BackplaneAccess.report(backplane, new FailoverEvent(FailoverEvent.Kind.DIVERGED, device, null, epoch, step,
         diagnosis));
   }
 
@@ -409,7 +411,7 @@ final class StepGuard implements AutoCloseable {
     model.failover(rerun, amend(model.placement(), device, failed, target,
         "failover before step " + nextStep));
     history.startRun(to, lastEpoch, nextStep, reason);
-    backplane.report(new FailoverEvent(FailoverEvent.Kind.FAILOVER, device, to, lastEpoch,
+    BackplaneAccess.report(backplane, new FailoverEvent(FailoverEvent.Kind.FAILOVER, device, to, lastEpoch,
         nextStep, reason));
     configureFor(to);
   }

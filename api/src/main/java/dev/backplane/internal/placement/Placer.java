@@ -6,7 +6,6 @@ import dev.backplane.Candidate;
 import dev.backplane.Device;
 import dev.backplane.DeviceInfo;
 import dev.backplane.DeviceStatus;
-import dev.backplane.DeviceType;
 import dev.backplane.Placement;
 import dev.backplane.PlacementException;
 import dev.backplane.config.Fallback;
@@ -72,15 +71,12 @@ public final class Placer {
             + " it, or fix the devices below.\n"
             + new Placement(null, preferences, fallback, candidates).explain());
       }
-      for (DeviceInfo d : devices) {
-        if (d.device().type().equals(DeviceType.CPU) && d.status() == DeviceStatus.READY) {
-          chosen = d;
-          String why = preferences.isEmpty() ? "no device is usable by priority"
-              : "no preferred device is usable";
-          candidates.add(new Candidate(d, Verdict.FALLBACK, why + " (backplane.fallback=cpu); "
-              + d.status() + ": " + d.detail()));
-          break;
-        }
+      chosen = dev.backplane.FailoverPolicy.firstReadyCpu(devices, null).orElse(null);
+      if (chosen != null) {
+        String why = preferences.isEmpty() ? "no device is usable by priority"
+            : "no preferred device is usable";
+        candidates.add(new Candidate(chosen, Verdict.FALLBACK, why + " (backplane.fallback=cpu); "
+            + chosen.status() + ": " + chosen.detail()));
       }
       if (chosen == null) {
         throw new PlacementException("No usable device: no preferred device is usable and no CPU"

@@ -7,6 +7,7 @@ import dev.backplane.DeviceStatus;
 import dev.backplane.config.BackplaneConfig;
 import dev.backplane.config.ConfigKey;
 import dev.backplane.config.CoreKeys;
+import dev.backplane.config.Fallback;
 import dev.backplane.internal.placement.DeviceProber;
 import dev.backplane.spi.BackendContext;
 import dev.backplane.spi.BackendProvider;
@@ -119,7 +120,7 @@ public final class TrustKeeper {
    * @return {@code null} when the device may be used, else why not
    */
   public String canaryFailure(DeviceInfo chosen) {
-    if (!config.get(CoreKeys.CANARY) || backplane.isReference(chosen.device())) {
+    if (!config.get(CoreKeys.CANARY) || !backplane.failoverPolicy(Fallback.CPU).guards(chosen.device())) {
       return null;
     }
     BackendProvider provider = backplane.provider(chosen.device().backend()).orElseThrow();
