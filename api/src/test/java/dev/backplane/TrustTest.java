@@ -203,6 +203,24 @@ class TrustTest {
   }
 
   @Test
+  void aSkippedCanaryIsNotCachedSoALaterRunWithTheReferenceRunsIt() {
+    CountingProvider gpu = new CountingProvider(TrustTest::drifting);
+    for (int i = 0; i < 2; i++) {
+      try (Backplane bp = Backplane.builder().serviceLoader(false).addProvider(gpu)
+          .config(TestBackplanes.config("backplane.probe.cache", "1h", "backplane.cache.dir",
+              cacheDir.toString())).build()) {
+        assertThat(bp.place(List.of("gpu"), Fallback.NONE).device()).isEqualTo(GPU);
+      }
+    }
+    // With the reference present, the canary runs (no skipped verdict was cached as a pass)
+    // and catches the drift at once.
+    try (Backplane bp = cached(gpu, null)) {
+      assertThat(bp.place(List.of("gpu", "cpu"), Fallback.CPU).explain())
+          .contains("UNSTABLE: canary failed: results differ");
+    }
+  }
+
+  @Test
   void theReferenceCpuIsNeverCached() {
     AtomicInteger probes = new AtomicInteger();
     ReferenceFakeProvider cpu = new ReferenceFakeProvider() {

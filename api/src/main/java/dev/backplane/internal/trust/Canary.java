@@ -46,13 +46,44 @@ public final class Canary {
    * @param passed whether the device may be used
    * @param detail the largest difference measured, or why it failed; never {@code null}
    */
-  public record Verdict(boolean passed, String detail) {
+  public record Verdict(Outcome outcome, String detail) {
+    /** How a canary ended. */
+    public enum Outcome {
+      /** The device matched the reference. */
+      PASSED,
+      /** The device failed or differed. */
+      FAILED,
+      /** Nothing to compare with (no reference backend): the device is let through, and the
+       * verdict is not cached, since a later run may have the reference. */
+      SKIPPED
+    }
+
     static Verdict pass(String detail) {
-      return new Verdict(true, detail);
+      return new Verdict(Outcome.PASSED, detail);
+    }
+
+    static Verdict skipped(String detail) {
+      return new Verdict(Outcome.SKIPPED, detail);
     }
 
     static Verdict fail(String detail) {
-      return new Verdict(false, "canary failed: " + detail);
+      return new Verdict(Outcome.FAILED, "canary failed: " + detail);
+    }
+
+    /** Whether the device may be used. */
+    public boolean passed() {
+      return outcome != Outcome.FAILED;
+    }
+
+    /** The verdict as one word for the cache and the child-process wire, e.g. {@code PASSED}. */
+    public String word() {
+      return outcome.name();
+    }
+
+    /** A verdict read back from {@link #word()} and the detail. */
+    public static Verdict of(String word, String detail) {
+      return new Verdict(word.equals("PASS") ? Outcome.PASSED : word.equals("FAIL")
+          ? Outcome.FAILED : Outcome.valueOf(word), detail);
     }
   }
 
@@ -91,7 +122,7 @@ public final class Canary {
     try {
       ref = held.reference = backplane.openReference();
     } catch (NoBackendException e) {
-      return Verdict.pass("no reference backend to compare with; canary skipped");
+      return Verdict.skipped("no reference backend to compare with; canary skipped");
     }
     Executable d;
     try {

@@ -62,7 +62,7 @@ public final class ProbeChild {
           devices.forEach(d -> out.println(DEVICE + Wire.encode(d)));
         } else {
           Canary.Verdict v = Canary.run(backplane, Device.parse(args[1]));
-          out.println(CANARY + (v.passed() ? "PASS\t" : "FAIL\t") + Wire.escape(v.detail()));
+          out.println(CANARY + v.word() + "\t" + Wire.escape(v.detail()));
         }
       }
     } catch (Throwable e) {

@@ -143,12 +143,12 @@ public final class TrustKeeper {
       List<String> lines = hit.get().lines();
       cachedAt.merge(info.device(), Instant.ofEpochMilli(hit.get().savedAtMillis()),
           (a, b) -> a.isBefore(b) ? a : b);
-      return new Canary.Verdict(lines.get(0).equals("PASS"), Wire.unescape(lines.get(1)));
+      return Canary.Verdict.of(lines.get(0), Wire.unescape(lines.get(1)));
     }
     Canary.Verdict v = isolated() ? canaryInChild(provider, info.device())
         : Canary.run(backplane, info.device());
-    if (!v.detail().contains("canary skipped")) {
-      cache.put(key, List.of(v.passed() ? "PASS" : "FAIL", Wire.escape(v.detail())));
+    if (v.outcome() != Canary.Verdict.Outcome.SKIPPED) {
+      cache.put(key, List.of(v.word(), Wire.escape(v.detail())));
     }
     return v;
   }
@@ -214,7 +214,7 @@ public final class TrustKeeper {
     for (String line : o.results()) {
       if (line.startsWith(ProbeChild.CANARY)) {
         String[] parts = line.substring(ProbeChild.CANARY.length()).split("\t", 2);
-        return new Canary.Verdict(parts[0].equals("PASS"), Wire.unescape(parts[1]));
+        return Canary.Verdict.of(parts[0], Wire.unescape(parts[1]));
       }
     }
     return Canary.Verdict.fail(childFailure(o, "backplane.canary.timeout", timeout));
