@@ -3,7 +3,7 @@ package dev.backplane.metal;
 import java.util.List;
 
 /**
- * Where {@link MetalProvider} learns which Metal GPUs there are: on a Mac, {@link MetalDetection}
+ * Where {@link MetalProvider} learns which Metal GPUs there are: on a Mac, {@link MetalProbe}
  * (through JNA); in tests, a fake. Names no JNA type, so the provider can hold one anywhere.
  */
 interface MetalDevices {

@@ -37,7 +37,7 @@ public final class MetalProvider implements BackendProvider {
           + " kernels that injects this fault (for testing fallback)", SimulationMode.ALLOWED,
       null, SimulationMode::parse);
 
-  /** Where GPUs are found; null: {@link MetalDetection} on Apple silicon, none elsewhere. */
+  /** Where GPUs are found; null: {@link MetalProbe} on Apple silicon, none elsewhere. */
   private final MetalDevices devices;
 
   /** Cheap: touches nothing native. */
@@ -59,8 +59,8 @@ public final class MetalProvider implements BackendProvider {
     if (devices != null) {
       return devices;
     }
-    // Constructed only here, so MetalDetection (and JNA) load only on Apple silicon.
-    return Platform.isAppleSilicon() ? new MetalDetection() : null;
+    // Constructed only here, so MetalProbe (and JNA) load only on Apple silicon.
+    return Platform.isAppleSilicon() ? new MetalProbe() : null;
   }
 
   @Override

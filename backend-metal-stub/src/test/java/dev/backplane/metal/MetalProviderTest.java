@@ -75,7 +75,7 @@ class MetalProviderTest {
       assertThat(probe.toString()).contains("UNAVAILABLE");
       assertThat(loader.loaded("com.sun.jna.Native")).isFalse();
       assertThat(loader.loaded("com.sun.jna.NativeLibrary")).isFalse();
-      assertThat(loader.loaded(MetalDetection.class.getName())).isFalse();
+      assertThat(loader.loaded(MetalProbe.class.getName())).isFalse();
     }
   }
 

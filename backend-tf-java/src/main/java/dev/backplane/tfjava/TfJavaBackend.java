@@ -20,13 +20,13 @@ final class TfJavaBackend implements Backend {
   private final SessionSettings settings;
   private final List<TfDevice> devices;
   private final List<DeviceInfo> infos;
-  private final Set<TfExecutable> open = ConcurrentHashMap.newKeySet();
+  private final Set<TfJavaExecutable> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   TfJavaBackend(SessionSettings settings) {
     this.settings = settings;
-    this.devices = List.copyOf(TfProbe.listDevices(settings));
-    this.infos = List.copyOf(TfProbe.describe(devices, settings));
+    this.devices = List.copyOf(TfJavaProbe.listDevices(settings));
+    this.infos = List.copyOf(TfJavaProbe.describe(devices, settings));
   }
 
   /** Loads TensorFlow and lists its devices. */
@@ -57,7 +57,7 @@ final class TfJavaBackend implements Backend {
     if (closed) {
       throw new IllegalStateException("Backend '" + id() + "' is closed");
     }
-    TfExecutable executable = TfExecutable.compile(spec, find(device), settings, open::remove);
+    TfJavaExecutable executable = TfJavaExecutable.compile(spec, find(device), settings, open::remove);
     open.add(executable);
     return executable;
   }
@@ -77,7 +77,7 @@ final class TfJavaBackend implements Backend {
   @Override
   public void close() {
     closed = true;
-    for (TfExecutable e : List.copyOf(open)) {
+    for (TfJavaExecutable e : List.copyOf(open)) {
       e.close();
     }
   }

@@ -44,8 +44,8 @@ public final class TfJavaProvider implements BackendProvider {
 
   /** The provider {@link java.util.ServiceLoader} creates. */
   public TfJavaProvider() {
-    // A lambda, not TfProbe::probe: the method reference would resolve TfProbe eagerly.
-    this(context -> TfProbe.probe(context));
+    // A lambda, not TfJavaProbe::probe: the method reference would resolve TfJavaProbe eagerly.
+    this(context -> TfJavaProbe.probe(context));
   }
 
   /** Tests substitute the prober to simulate a broken native library. */

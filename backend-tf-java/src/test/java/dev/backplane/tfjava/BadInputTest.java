@@ -147,7 +147,7 @@ class BadInputTest {
     assumeTrue(tf.devices().stream().noneMatch(d -> d.device().type().equals(DeviceType.GPU)),
         "This machine has a TensorFlow GPU; the missing-device error cannot be provoked");
     Device gpu = Device.gpu("tf-java", 0);
-    assertThatThrownBy(() -> TfExecutable.compile(classifier(),
+    assertThatThrownBy(() -> TfJavaExecutable.compile(classifier(),
         new TfDevice(gpu, "/device:GPU:0", 0), new SessionSettings(1, false, false), x -> { }))
         .isInstanceOf(BackendException.class)
         .hasMessageContaining("TensorFlow failed in restore of model 'classifier'")

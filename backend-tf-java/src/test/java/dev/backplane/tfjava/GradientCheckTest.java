@@ -78,7 +78,7 @@ class GradientCheckTest {
     ModelSpec spec = ModelSpec.create("saturated", new int[] {1},
         List.of(new Dense(1, Activation.SIGMOID, false, Initializer.ONES, Initializer.ZEROS,
             "dense")), Loss.BINARY_CROSSENTROPY, new SGD(), 1);
-    try (TfExecutable e = compile(spec)) {
+    try (TfJavaExecutable e = compile(spec)) {
       float[][] g = e.gradients(Tensor.of(new float[] {40f, 40f}, 2, 1),
           Tensor.of(new float[] {0f, 1f}, 2, 1));
       assertThat(g[0][0]).isZero();
@@ -89,7 +89,7 @@ class GradientCheckTest {
     InterpreterGradients reference = new InterpreterGradients(spec);
     double[][] analytic = reference.gradients(x, y);
     double[][] referenceFd = referenceDifferences(reference, x, y);
-    try (TfExecutable e = compile(spec)) {
+    try (TfJavaExecutable e = compile(spec)) {
       float[][] tfGrads = e.gradients(x, y);
       double[][] backendFd = backendDifferences(e, spec, x, y);
       for (int p = 0; p < analytic.length; p++) {
@@ -113,7 +113,7 @@ class GradientCheckTest {
   }
 
   /** Central differences of the backend's batch-mean loss (evaluateStep), one value at a time. */
-  private static double[][] backendDifferences(TfExecutable e, ModelSpec spec, Tensor x, Tensor y) {
+  private static double[][] backendDifferences(TfJavaExecutable e, ModelSpec spec, Tensor x, Tensor y) {
     double h = 1e-2;
     ModelState base = spec.initialState();
     float[] outputs = new float[ROWS * spec.outputSize()];
@@ -170,8 +170,8 @@ class GradientCheckTest {
         new SGD(), 5);
   }
 
-  private static TfExecutable compile(ModelSpec spec) {
-    return (TfExecutable) CrossBackendComparison.compileOnFirstDevice(tf, spec);
+  private static TfJavaExecutable compile(ModelSpec spec) {
+    return (TfJavaExecutable) CrossBackendComparison.compileOnFirstDevice(tf, spec);
   }
 
   private static Tensor inputs(long seed) {

@@ -34,7 +34,7 @@ final class InterpreterGradients {
     Ops ops = new Ops(program.graph());
     this.loss = program.loss();
     List<NamedArray> params = spec.initialState().parameters();
-    List<Node> wrt = TfExecutable.parameterNodes(program, ops, params);
+    List<Node> wrt = TfJavaExecutable.parameterNodes(program, ops, params);
     Node mean = ops.div(loss, ops.numel(program.input("x"), new int[] {0}));
     parameters = new double[params.size()][];
     for (int p = 0; p < params.size(); p++) {

@@ -54,7 +54,7 @@ class TfJavaProviderTest {
     TfDevice cpu = new TfDevice(Device.cpu("tf-java", 0), "/device:CPU:0", 0);
     TfDevice gpu1 = new TfDevice(Device.gpu("tf-java", 1), "/device:GPU:1", 0);
     TfDevice gpu0 = new TfDevice(Device.gpu("tf-java", 0), "/device:GPU:0", 0);
-    assertThat(TfProbe.ordered(List.of(cpu, gpu1, gpu0))).containsExactly(gpu0, gpu1, cpu);
+    assertThat(TfJavaProbe.ordered(List.of(cpu, gpu1, gpu0))).containsExactly(gpu0, gpu1, cpu);
   }
 
   @Test
@@ -118,7 +118,7 @@ class TfJavaProviderTest {
       }
       assertThat(ids).contains("tf-java");
       assertThat(loader.loaded("dev.backplane.tfjava.TfJavaProvider")).isTrue();
-      for (String name : List.of("dev.backplane.tfjava.TfProbe", "org.tensorflow.TensorFlow",
+      for (String name : List.of("dev.backplane.tfjava.TfJavaProbe", "org.tensorflow.TensorFlow",
           "org.tensorflow.Graph", "org.tensorflow.internal.c_api.global.tensorflow",
           "org.bytedeco.javacpp.Loader")) {
         assertThat(loader.loaded(name)).as(name + " loaded during discovery").isFalse();

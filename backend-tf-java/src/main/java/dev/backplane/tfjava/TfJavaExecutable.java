@@ -30,7 +30,7 @@ import org.tensorflow.types.TFloat32;
  * values, runs the update target (every assignment reading the values before the step) and
  * fetches the outputs and the loss sum together. The iteration count is kept here on the host.
  */
-final class TfExecutable implements Executable {
+final class TfJavaExecutable implements Executable {
   /** Batches with more input values than this get one-shot tensors instead of cached ones. */
   private static final long CACHED_INPUT_VALUES = 1 << 22;
 
@@ -38,7 +38,7 @@ final class TfExecutable implements Executable {
   private final Device device;
   private final ModelGraph graph;
   private final Session session;
-  private final Consumer<TfExecutable> onClose;
+  private final Consumer<TfJavaExecutable> onClose;
   private final long[] xShape;
   private final Batches batches;
   private final RunnerCache trainRunners;
@@ -47,8 +47,8 @@ final class TfExecutable implements Executable {
   private volatile boolean closed;
   private List<Operand<TFloat32>> gradients;
 
-  private TfExecutable(ModelSpec spec, TfDevice device, ModelGraph graph, Session session,
-      Consumer<TfExecutable> onClose) {
+  private TfJavaExecutable(ModelSpec spec, TfDevice device, ModelGraph graph, Session session,
+      Consumer<TfJavaExecutable> onClose) {
     this.spec = spec;
     this.device = device.device();
     this.graph = graph;
@@ -76,8 +76,8 @@ final class TfExecutable implements Executable {
    * @throws dev.backplane.UnsupportedFeatureException for a layer or option this backend lacks
    * @throws dev.backplane.BackendException if TensorFlow fails to build or initialise the model
    */
-  static TfExecutable compile(ModelSpec spec, TfDevice device, SessionSettings settings,
-      Consumer<TfExecutable> onClose) {
+  static TfJavaExecutable compile(ModelSpec spec, TfDevice device, SessionSettings settings,
+      Consumer<TfJavaExecutable> onClose) {
     Programs programs = spec.programs();
     OpSupport.require(TfJavaProvider.ID, programs, Lowering.SUPPORTED);
     checkLabels(spec, programs);
@@ -90,7 +90,7 @@ final class TfExecutable implements Executable {
     Session session = null;
     try {
       session = new Session(graph.graph, false, settings.toConfig());
-      TfExecutable executable = new TfExecutable(spec, device, graph, session, onClose);
+      TfJavaExecutable executable = new TfJavaExecutable(spec, device, graph, session, onClose);
       executable.restore(spec.initialState());
       return executable;
     } catch (RuntimeException e) {
@@ -358,6 +358,6 @@ final class TfExecutable implements Executable {
 
   @Override
   public String toString() {
-    return "TfExecutable[" + spec.name() + " on " + device + "]";
+    return "TfJavaExecutable[" + spec.name() + " on " + device + "]";
   }
 }

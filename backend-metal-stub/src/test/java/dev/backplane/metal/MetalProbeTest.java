@@ -17,10 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Mac branch of {@link MetalProvider#probe} on any OS: real detection ({@link MetalDetection},
+ * The Mac branch of {@link MetalProvider#probe} on any OS: real detection ({@link MetalProbe},
  * JNA) replaced by a fake {@link MetalDevices}.
  */
-class MetalDetectionTest {
+class MetalProbeTest {
   private final CountDownLatch release = new CountDownLatch(1);
 
   @AfterEach

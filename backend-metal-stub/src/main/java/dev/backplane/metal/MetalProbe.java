@@ -11,13 +11,13 @@ import java.util.List;
  * Metal framework, then, through the Objective-C runtime ({@code objc_msgSend}), the device's
  * {@code name} ({@code UTF8String}) and {@code recommendedMaxWorkingSetSize}, and releases it.
  */
-final class MetalDetection implements MetalDevices {
+final class MetalProbe implements MetalDevices {
   private static final String METAL = "/System/Library/Frameworks/Metal.framework/Metal";
   private static final String CORE_GRAPHICS =
       "/System/Library/Frameworks/CoreGraphics.framework/CoreGraphics";
   private static final String OBJC = "/usr/lib/libobjc.A.dylib";
 
-  MetalDetection() {}
+  MetalProbe() {}
 
   @Override
   public List<MetalGpu> list() {

@@ -28,8 +28,8 @@ import org.tensorflow.proto.OpDef;
  * Loads TensorFlow and reports its devices. The first class of this backend that touches
  * TensorFlow; only {@link TfJavaProvider#probe} and {@link TfJavaBackend#open} reach it.
  */
-final class TfProbe {
-  private TfProbe() {}
+final class TfJavaProbe {
+  private TfJavaProbe() {}
 
   /** Loads the native library, lists the devices and describes each. */
   static Probe probe(BackendContext context) {
