@@ -1,7 +1,7 @@
 package dev.backplane.cli;
 
-import dev.backplane.cli.examples.Huber;
-import dev.backplane.cli.examples.RmsNorm;
+import dev.backplane.examples.Huber;
+import dev.backplane.examples.RmsNorm;
 import dev.backplane.model.CompileOptions;
 import dev.backplane.model.Dense;
 import dev.backplane.model.Input;

@@ -1,4 +1,4 @@
-package dev.backplane.cli.examples;
+package dev.backplane.examples;
 
 import dev.backplane.model.Initializer;
 import dev.backplane.model.Layer;

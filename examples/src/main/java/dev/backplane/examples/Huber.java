@@ -1,4 +1,4 @@
-package dev.backplane.cli.examples;
+package dev.backplane.examples;
 
 import dev.backplane.model.Loss;
 import dev.backplane.ops.Node;
