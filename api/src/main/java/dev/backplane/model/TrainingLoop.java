@@ -80,7 +80,7 @@ final class TrainingLoop {
     if (opts.validationX() != null) {
       model.checkInput(opts.validationX(), "validation x");
       DataChecks.checkFinite(opts.validationX(), "validation x");
-      DataChecks.checkLabels(opts.validationY(), model.loss(), outputs,
+      DataChecks.checkLabels(opts.validationY(), model.labelLoss(), outputs,
           opts.validationX().rows(), "validation y");
     }
     this.data = train;
@@ -94,7 +94,7 @@ final class TrainingLoop {
     this.opts = opts;
     this.outputs = Shapes.size(model.outputShape());
     model.checkInput(x, "x");
-    DataChecks.checkLabels(y, model.loss(), outputs, x.rows(), "y");
+    DataChecks.checkLabels(y, model.labelLoss(), outputs, x.rows(), "y");
     DataChecks.checkFinite(x, "x");
     if (x.rows() == 0) {
       throw new IllegalArgumentException("fit() got empty data: x has 0 samples");
@@ -102,7 +102,7 @@ final class TrainingLoop {
     if (opts.validationX() != null) {
       model.checkInput(opts.validationX(), "validation x");
       DataChecks.checkFinite(opts.validationX(), "validation x");
-      DataChecks.checkLabels(opts.validationY(), model.loss(), outputs,
+      DataChecks.checkLabels(opts.validationY(), model.labelLoss(), outputs,
           opts.validationX().rows(), "validation y");
       this.x = x;
       this.y = y;
@@ -137,8 +137,7 @@ final class TrainingLoop {
     StepGuard guard = StepGuard.create(model, history, opts.output());
     Feed feed = data == null ? new TensorFeed(guard)
         : data.randomAccess() ? new RowFeed(guard) : new StreamFeed(guard);
-    MetricAccumulator acc = new MetricAccumulator(model.resolvedMetrics(), model.metricKeys(),
-        outputs);
+    MetricAccumulator acc = model.newAccumulator();
     Verbosity verbosity = opts.verbosity().resolve(System.console() != null);
     ProgressPrinter progress = new ProgressPrinter(opts.output(), verbosity, opts.epochs());
     boolean batchCallbacks = !opts.callbacks().isEmpty();
@@ -514,7 +513,7 @@ final class TrainingLoop {
       DataChecks.checkFinite(cx, xWhat + where);
       if (ys != null && yWhat != null) {
         Tensor cy = Tensor.wrap(ys, block, yRow).rows(0, rows);
-        DataChecks.checkLabels(cy, model.loss(), outputs, rows, yWhat + where);
+        DataChecks.checkLabels(cy, model.labelLoss(), outputs, rows, yWhat + where);
       }
     }
   }
@@ -537,7 +536,7 @@ final class TrainingLoop {
     if (by.rank() == 1) {
       by = Tensor.wrap(by.toArray(), by.rows(), 1);
     }
-    DataChecks.checkLabels(by, model.loss(), outputs, bx.rows(), "y" + where);
+    DataChecks.checkLabels(by, model.labelLoss(), outputs, bx.rows(), "y" + where);
     return new Tensor[] {bx, by};
   }
 
@@ -548,8 +547,7 @@ final class TrainingLoop {
       return new Evaluator(model, batchSize).evaluate(a.x(), a.y(), prefix);
     }
     int outputs = Shapes.size(model.outputShape());
-    MetricAccumulator acc = new MetricAccumulator(model.resolvedMetrics(), model.metricKeys(),
-        outputs);
+    MetricAccumulator acc = model.newAccumulator();
     if (!dataset.randomAccess()) {
       Iterator<Batch> it = dataset.batches();
       float[] out = new float[0];
