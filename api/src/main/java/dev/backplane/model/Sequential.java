@@ -589,6 +589,48 @@ public final class Sequential implements AutoCloseable {
     }
   }
 
+  private volatile int resumeEpoch = -1;
+  private volatile boolean logLearningRate;
+
+  /**
+   * For a callback's {@code onTrainBegin} (as {@code BackupAndRestore}): the running fit starts at
+   * this 0-based epoch instead of its {@code initial_epoch}; the state must have been restored to
+   * the end of the epoch before it (the shuffling of each epoch depends only on its index and
+   * the seed, dropout masks on the restored iteration count).
+   *
+   * @throws IllegalStateException outside a fit
+   */
+  public void resumeAt(int epoch) {
+    if (!fitting.get()) {
+      throw new IllegalStateException("resumeAt() is for callbacks of a running fit()");
+    }
+    if (epoch < 0) {
+      throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
+    }
+    resumeEpoch = epoch;
+  }
+
+  /**
+   * For a learning-rate callback's {@code onTrainBegin}: the fit logs {@code learning_rate} (the
+   * rate each epoch ran with) with every epoch, as Keras's learning-rate callbacks do.
+   */
+  public void logLearningRate() {
+    logLearningRate = true;
+  }
+
+  void beginFitCallbacks() {
+    resumeEpoch = -1;
+    logLearningRate = false;
+  }
+
+  int resumeEpoch(int initialEpoch) {
+    return resumeEpoch >= 0 ? resumeEpoch : initialEpoch;
+  }
+
+  boolean logsLearningRate() {
+    return logLearningRate;
+  }
+
   /** The loss as the programs have it (with the weight column once weights were used). */
   Loss labelLoss() {
     return spec.loss();

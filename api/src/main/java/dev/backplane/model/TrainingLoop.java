@@ -133,7 +133,16 @@ final class TrainingLoop {
 
   History run() {
     History history = new History();
-    history.startRun(model.device(), opts.initialEpoch(), 0, firstRunReason());
+    model.output(opts.output());
+    model.clearStop();
+    model.beginFitCallbacks();
+    // Callbacks start first: BackupAndRestore may restore the state and move the first epoch,
+    // a learning-rate callback may change the rate, before the guard snapshots anything.
+    for (Callback c : opts.callbacks()) {
+      c.onTrainBegin(model);
+    }
+    int start = model.resumeEpoch(opts.initialEpoch());
+    history.startRun(model.device(), start, 0, firstRunReason());
     StepGuard guard = StepGuard.create(model, history, opts.output());
     Feed feed = data == null ? new TensorFeed(guard)
         : data.randomAccess() ? new RowFeed(guard) : new StreamFeed(guard);
@@ -142,20 +151,24 @@ final class TrainingLoop {
     ProgressPrinter progress = new ProgressPrinter(opts.output(), verbosity, opts.epochs());
     boolean batchCallbacks = !opts.callbacks().isEmpty();
     boolean bar = verbosity == Verbosity.PROGRESS_BAR;
-    model.output(opts.output());
-    model.clearStop();
-    for (Callback c : opts.callbacks()) {
-      c.onTrainBegin(model);
-    }
+    history.params(verbosity, opts.epochs(), feed.steps());
     Map<String, Double> logs = new LinkedHashMap<>();
     long globalStep = 0;
+    dev.backplane.spi.ModelSpec compiled = model.spec();
     try {
-      for (int epoch = opts.initialEpoch(); epoch < opts.epochs() && !model.stopRequested();
+      for (int epoch = start; epoch < opts.epochs() && !model.stopRequested();
           epoch++) {
         for (Callback c : opts.callbacks()) {
           c.onEpochBegin(model, epoch);
         }
-        feed.epoch(epoch, guard != null && epoch > opts.initialEpoch());
+        if (model.spec() != compiled) {
+          // a callback changed the programs (the learning rate): audits compile them afresh
+          compiled = model.spec();
+          if (guard != null) {
+            guard.programsChanged();
+          }
+        }
+        feed.epoch(epoch, guard != null && epoch > start);
         progress.epochBegin(epoch, Math.max(0, feed.steps()));
         acc.reset();
         for (int step = 0; feed.next(step); step++) {
@@ -189,8 +202,12 @@ final class TrainingLoop {
         } else if (valData != null) {
           logs.putAll(evaluate(model, valData, opts.batchSize(), "val_"));
         }
+        if (model.logsLearningRate()) {
+          // as Keras's learning-rate callbacks log the rate the epoch ran with
+          logs.put("learning_rate", (double) (float) model.learningRate());
+        }
         progress.epochEnd(logs);
-        history.addEpoch(logs);
+        history.addEpoch(epoch, logs);
         for (Callback c : opts.callbacks()) {
           c.onEpochEnd(model, epoch, Map.copyOf(logs));
         }
