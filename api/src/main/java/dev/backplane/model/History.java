@@ -10,7 +10,9 @@ import java.util.Optional;
 
 /**
  * What {@link Sequential#fit} returns, as Keras's {@code History}: per-epoch values of every
- * metric by key ({@code loss}, {@code accuracy}, {@code val_loss}, ...), plus which device ran
+ * metric by key ({@code loss}, {@code accuracy}, {@code val_loss}, ..., {@code learning_rate}
+ * with a learning-rate callback), the epoch indices ({@link #epoch()}), the fit's parameters
+ * ({@link #params()}), plus which device ran
  * which steps (more than one run after a failover; every step is counted once, on the device
  * whose result training kept) and why training stopped early, if the model diverged.
  */
@@ -66,9 +68,9 @@ public final class History {
   }
 
   /**
-   * Keras's {@code History.params}: {@code verbose} (0, 1 or 2), {@code epochs} (the fit's last epoch, as
-   * its {@code epochs} argument) and {@code steps} (per epoch; {@code null} for a stream of
-   * unknown length).
+   * Keras's {@code History.params}: {@code verbose} (0, 1 or 2), {@code epochs} (the fit's last
+   * epoch, as its {@code epochs} argument) and {@code steps} (per epoch; {@code null} for a stream
+   * of unknown length).
    */
   public Map<String, Object> params() {
     return params;
