@@ -119,6 +119,15 @@ public final class SampleWeights {
    * row-addressable dataset), from class weights, or 1.
    */
   static Dataset append(Dataset base, float[] weights, Map<Integer, Double> classWeight) {
+    return append(base, weights, classWeight, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #append(Dataset, float[], Map)}, with class weights only for rows before
+   * {@code classRows} (the training part of a validation split; Keras weights only that).
+   */
+  static Dataset append(Dataset base, float[] weights, Map<Integer, Double> classWeight,
+      int classRows) {
     return new Dataset() {
       @Override
       public int size() {
@@ -148,7 +157,8 @@ public final class SampleWeights {
         }
         int width = base.labelSize();
         double w = weights != null ? weights[row]
-            : classWeight != null ? weightOf(classWeight, classOf(y, yOffset, width)) : 1.0;
+            : classWeight != null && row < classRows
+                ? weightOf(classWeight, classOf(y, yOffset, width)) : 1.0;
         y[yOffset + width] = (float) w;
       }
 

@@ -687,8 +687,12 @@ public final class Sequential implements AutoCloseable {
               opts.verbosity(), opts.output());
         }
         // Validation rows of a split get weight 1: Keras weights by class the training part.
-        return new TrainingLoop(this, SampleWeights.append(data, null, opts.classWeight()), o)
-            .run();
+        int classRows = Integer.MAX_VALUE;
+        if (opts.validationSplit() > 0 && opts.validationX() == null && data.randomAccess()) {
+          classRows = (int) (data.size() * (1 - opts.validationSplit()));
+        }
+        return new TrainingLoop(this, SampleWeights.append(data, null, opts.classWeight(),
+            classRows), o).run();
       }
       return new TrainingLoop(this, data, opts).run();
     } finally {

@@ -131,6 +131,29 @@ class SampleWeightsTest {
     for (int e = 0; e < 2; e++) {
       assertThat(rows.get(e)).isCloseTo(tensors.get(e), within(1e-7));
     }
+    // with a validation split only the training part is weighted by class, on both paths
+    History t;
+    History r;
+    try (Sequential m = classifier()) {
+      t = m.fit(x, y, quiet().epochs(2).batchSize(2).validationSplit(0.5).classWeight(cw)
+          .build());
+    }
+    try (Sequential m = classifier()) {
+      r = m.fit(asRows(x, y), quiet().epochs(2).batchSize(2).validationSplit(0.5)
+          .classWeight(cw).build());
+    }
+    try (Sequential m = classifier()) {
+      m.fit(x.rows(0, 3), y.rows(0, 3), quiet().epochs(2).batchSize(2).classWeight(cw)
+          .build());
+      // the validation loss of the split: rows 3-5, unweighted
+      assertThat(t.last("val_loss")).isCloseTo(m.evaluate(x.rows(3, 6), y.rows(3, 6), 3)
+          .get("loss"), within(1e-6));
+    }
+    assertThat(r.get("val_loss")).hasSize(2);
+    for (int e = 0; e < 2; e++) {
+      assertThat(r.get("val_loss").get(e)).isCloseTo(t.get("val_loss").get(e), within(1e-7));
+      assertThat(r.get("loss").get(e)).isCloseTo(t.get("loss").get(e), within(1e-7));
+    }
   }
 
   /** A row-addressable dataset that is not an in-memory ArrayDataset. */
