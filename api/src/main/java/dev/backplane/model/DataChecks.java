@@ -116,6 +116,10 @@ final class DataChecks {
           + " samples but " + what + " has " + y.rows() + "; make sure all arrays contain the"
           + " same number of samples");
     }
+    if (loss.sampleWeighted()) {
+      checkWeightedLabels(y, loss, outputs, samples, what);
+      return;
+    }
     int expected = loss.sparseLabels() ? 1 : outputs;
     if (y.rowSize() != expected) {
       throw new IllegalArgumentException(what + " has " + y.rowSize() + " values per sample but "
@@ -151,5 +155,29 @@ final class DataChecks {
             + ")");
       }
     }
+  }
+
+  /** Labels with a last column of sample weights: the weights finite, the labels as usual. */
+  private static void checkWeightedLabels(Tensor y, Loss loss, int outputs, int samples,
+      String what) {
+    int width = loss.labelColumns(outputs);
+    int k = width - 1;
+    if (y.rowSize() != width) {
+      throw new IllegalArgumentException(what + " has " + y.rowSize() + " values per sample but"
+          + " " + loss + " expects " + k + " label value(s) and a sample weight");
+    }
+    int n = y.rows();
+    float[] labels = new float[n * k];
+    float[] d = y.data();
+    int off = y.offset();
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(d, off + i * width, labels, i * k, k);
+      float w = d[off + i * width + k];
+      if (!Float.isFinite(w)) {
+        throw new IllegalArgumentException("The sample weight of row " + i + " of " + what
+            + " is " + w + "; weights must be finite");
+      }
+    }
+    checkLabels(Tensor.wrap(labels, n, k), loss.withoutSampleWeights(), outputs, samples, what);
   }
 }

@@ -21,10 +21,27 @@ import java.util.List;
  * @param callbacks callbacks, in order
  * @param verbosity how much to print
  * @param output where progress goes
+ * @param sampleWeight Keras's {@code sample_weight}: one weight per training sample, shape
+ *     {@code (n,)} or {@code (n, 1)}, or {@code null}; each sample's loss is multiplied by its
+ *     weight and the batch loss is the weighted sum over the batch size (Keras's
+ *     {@code sum_over_batch_size}); split with {@code validation_split} as the data is
+ * @param classWeight Keras's {@code class_weight}: class index to weight, or {@code null};
+ *     becomes each training sample's weight by its label (the arg-max of a one-hot label, the
+ *     rounded value of a single label), 1 for a class not listed
+ * @param validationSampleWeight the weights of {@code validation_data}, or {@code null}
  */
 public record FitOptions(int epochs, int initialEpoch, int batchSize, boolean shuffle, double validationSplit,
     Tensor validationX, Tensor validationY, List<Callback> callbacks, Verbosity verbosity,
-    PrintStream output) {
+    PrintStream output, Tensor sampleWeight, java.util.Map<Integer, Double> classWeight,
+    Tensor validationSampleWeight) {
+
+  /** The options without sample or class weights. */
+  public FitOptions(int epochs, int initialEpoch, int batchSize, boolean shuffle,
+      double validationSplit, Tensor validationX, Tensor validationY, List<Callback> callbacks,
+      Verbosity verbosity, PrintStream output) {
+    this(epochs, initialEpoch, batchSize, shuffle, validationSplit, validationX, validationY,
+        callbacks, verbosity, output, null, null, null);
+  }
 
   /** Validates every option and reports the first bad one by name. */
   public FitOptions {
@@ -48,6 +65,16 @@ public record FitOptions(int epochs, int initialEpoch, int batchSize, boolean sh
       throw new IllegalArgumentException(
           "Give validation_split or validation_data, not both");
     }
+    if (sampleWeight != null && classWeight != null) {
+      throw new IllegalArgumentException("You cannot use `class_weight` and `sample_weight` at"
+          + " the same time; fold the class weights into the sample weights");
+    }
+    if (validationSampleWeight != null && validationX == null) {
+      throw new IllegalArgumentException("validation sample weights need validation_data");
+    }
+    if (classWeight != null) {
+      classWeight = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(classWeight));
+    }
     callbacks = List.copyOf(callbacks);
     java.util.Objects.requireNonNull(verbosity, "verbosity");
     java.util.Objects.requireNonNull(output, "output");
@@ -70,8 +97,37 @@ public record FitOptions(int epochs, int initialEpoch, int batchSize, boolean sh
     private final List<Callback> callbacks = new ArrayList<>();
     private Verbosity verbosity = Verbosity.AUTO;
     private PrintStream output = System.out;
+    private Tensor sampleWeight;
+    private java.util.Map<Integer, Double> classWeight;
+    private Tensor validationSampleWeight;
 
     private Builder() {}
+
+    /** Keras's {@code sample_weight}: one weight per training sample (default none). */
+    public Builder sampleWeight(Tensor weights) {
+      this.sampleWeight = weights;
+      return this;
+    }
+
+    /** Keras's {@code sample_weight} from an array, one weight per training sample. */
+    public Builder sampleWeight(float[] weights) {
+      this.sampleWeight = weights == null ? null : Tensor.wrap(weights.clone(), weights.length);
+      return this;
+    }
+
+    /** Keras's {@code class_weight}: class index to weight (default none). */
+    public Builder classWeight(java.util.Map<Integer, Double> weights) {
+      this.classWeight = weights;
+      return this;
+    }
+
+    /** Validation data with per-sample weights, as Keras's 3-tuple {@code validation_data}. */
+    public Builder validationData(Tensor x, Tensor y, Tensor sampleWeight) {
+      this.validationX = x;
+      this.validationY = y;
+      this.validationSampleWeight = sampleWeight;
+      return this;
+    }
 
     /** Number of epochs (default 1). */
     public Builder epochs(int epochs) {
@@ -141,7 +197,7 @@ public record FitOptions(int epochs, int initialEpoch, int batchSize, boolean sh
     public FitOptions build() {
       return new FitOptions(epochs, initialEpoch, batchSize, shuffle, validationSplit,
           validationX, validationY,
-          callbacks, verbosity, output);
+          callbacks, verbosity, output, sampleWeight, classWeight, validationSampleWeight);
     }
   }
 }

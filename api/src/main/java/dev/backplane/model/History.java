@@ -10,7 +10,9 @@ import java.util.Optional;
 
 /**
  * What {@link Sequential#fit} returns, as Keras's {@code History}: per-epoch values of every
- * metric by key ({@code loss}, {@code accuracy}, {@code val_loss}, ...), plus which device ran
+ * metric by key ({@code loss}, {@code accuracy}, {@code val_loss}, ..., {@code learning_rate}
+ * with a learning-rate callback), the epoch indices ({@link #epoch()}), the fit's parameters
+ * ({@link #params()}), plus which device ran
  * which steps (more than one run after a failover; every step is counted once, on the device
  * whose result training kept) and why training stopped early, if the model diverged.
  */
@@ -32,11 +34,46 @@ public final class History {
   private int epochs;
   private String stopReason;
 
+  private final List<Integer> epochIndices = new ArrayList<>();
+  private Map<String, Object> params = Map.of();
+
   void addEpoch(Map<String, Double> logs) {
+    addEpoch(epochIndices.isEmpty() ? 0 : epochIndices.get(epochIndices.size() - 1) + 1, logs);
+  }
+
+  void addEpoch(int epoch, Map<String, Double> logs) {
     for (Map.Entry<String, Double> e : logs.entrySet()) {
       values.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
     }
+    epochIndices.add(epoch);
     epochs++;
+  }
+
+  void params(Verbosity verbosity, int epochs, int steps) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    // Keras's resolved verbose: 0, 1 or 2
+    p.put("verbose", verbosity == Verbosity.SILENT ? 0
+        : verbosity == Verbosity.PROGRESS_BAR ? 1 : 2);
+    p.put("epochs", epochs);
+    p.put("steps", steps < 0 ? null : steps);
+    params = Collections.unmodifiableMap(p);
+  }
+
+  /**
+   * Keras's {@code History.epoch}: the 0-based index of each recorded epoch, in order (from
+   * {@code initial_epoch}, or the epoch a {@code BackupAndRestore} resumed at).
+   */
+  public List<Integer> epoch() {
+    return List.copyOf(epochIndices);
+  }
+
+  /**
+   * Keras's {@code History.params}: {@code verbose} (0, 1 or 2), {@code epochs} (the fit's last
+   * epoch, as its {@code epochs} argument) and {@code steps} (per epoch; {@code null} for a stream
+   * of unknown length).
+   */
+  public Map<String, Object> params() {
+    return params;
   }
 
   /** A run being counted; counting a step allocates nothing. */

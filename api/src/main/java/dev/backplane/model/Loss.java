@@ -42,8 +42,11 @@ import java.util.Objects;
  * @param fromLogits whether the model outputs logits (cross-entropies only)
  * @param customName the name of a custom loss, else {@code null}
  * @param function the per-sample function of a custom loss, else {@code null}
+ * @param sampleWeighted whether the labels carry each sample's weight as one extra, last column
+ *     (see {@link #withSampleWeights()}); {@code false} for every loss a user names
  */
-public record Loss(Type type, boolean fromLogits, String customName, PerSample function) {
+public record Loss(Type type, boolean fromLogits, String customName, PerSample function,
+    boolean sampleWeighted) {
   /**
    * A per-sample loss written on the op set: from labels {@code y} {@code (None, outputs)} and
    * model outputs {@code (None, outputs)} to one value per sample, {@code (None,)}.
@@ -116,6 +119,35 @@ public record Loss(Type type, boolean fromLogits, String customName, PerSample f
     this(type, fromLogits, null, null);
   }
 
+  /** A loss without sample weights. */
+  public Loss(Type type, boolean fromLogits, String customName, PerSample function) {
+    this(type, fromLogits, customName, function, false);
+  }
+
+  /**
+   * This loss with Keras's {@code sample_weight}: the labels fed to the programs carry one more
+   * column, each sample's weight, and the loss is {@code sum_i w_i l_i / n} over a batch of
+   * {@code n} (Keras's {@code sum_over_batch_size}: divided by the batch size, not by the
+   * weights' sum). The api compiles this variant when {@code fit} or {@code evaluate} is given
+   * weights and appends the column itself; a backend sees only a wider {@code y}.
+   */
+  public Loss withSampleWeights() {
+    return new Loss(type, fromLogits, customName, function, true);
+  }
+
+  /** This loss without the sample-weight column. */
+  public Loss withoutSampleWeights() {
+    return new Loss(type, fromLogits, customName, function, false);
+  }
+
+  /**
+   * Label values per row the programs' {@code y} input takes for a model with {@code outputs}
+   * outputs: 1 for class indices, else {@code outputs}; one more with sample weights.
+   */
+  public int labelColumns(int outputs) {
+    return (sparseLabels() ? 1 : outputs) + (sampleWeighted ? 1 : 0);
+  }
+
   /**
    * A custom loss: labels have one value per output (dense labels) and are only checked to be
    * finite.
@@ -143,7 +175,7 @@ public record Loss(Type type, boolean fromLogits, String customName, PerSample f
 
   /** The same loss on logits instead of probabilities. */
   public Loss withFromLogits() {
-    return new Loss(type, true);
+    return new Loss(type, true, customName, function, sampleWeighted);
   }
 
   /** Keras's name, e.g. {@code "binary_crossentropy"}, or a custom loss's name. */
@@ -188,7 +220,8 @@ public record Loss(Type type, boolean fromLogits, String customName, PerSample f
 
   @Override
   public String toString() {
-    return kerasName() + (fromLogits ? "(from_logits=True)" : "");
+    return kerasName() + (fromLogits ? "(from_logits=True)" : "")
+        + (sampleWeighted ? " with sample weights" : "");
   }
 
   /**

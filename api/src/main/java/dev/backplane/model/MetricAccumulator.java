@@ -1,133 +1,69 @@
 package dev.backplane.model;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Running means of the loss and the compiled metrics over an epoch, computed on the host from
- * each batch's outputs, so every backend reports metrics by the same definition. Allocates nothing
- * per batch.
+ * The loss's running mean and the compiled metrics' states over an epoch, computed on the host
+ * from each batch's outputs, so every backend reports metrics by the same definition. A metric
+ * with one value per class logs {@code key[i]} for class {@code i}. Allocates nothing per batch
+ * (results allocate when logs are built).
  */
 final class MetricAccumulator {
-  private final List<Metric> metrics;
   private final List<String> keys;
-  private final int outputs;
-  private final double[] sums;
+  private final List<MetricState> states = new ArrayList<>();
+  private final int labelStride;
   private double lossSum;
   private long count;
 
+  /** Labels of {@code outputs} values per row (dense) or one (sparse), without weights. */
   MetricAccumulator(List<Metric> metrics, List<String> keys, int outputs) {
-    this.metrics = metrics;
+    this(metrics, keys, outputs, sparse(metrics), -1);
+  }
+
+  /**
+   * @param sparseLabels whether labels are class indices
+   * @param labelStride values per label row (labels and a weight column), or -1 for the labels'
+   *     own width
+   */
+  MetricAccumulator(List<Metric> metrics, List<String> keys, int outputs, boolean sparseLabels,
+      int labelStride) {
     this.keys = keys;
-    this.outputs = outputs;
-    this.sums = new double[metrics.size()];
+    for (Metric m : metrics) {
+      states.add(m.newState(outputs, sparseLabels));
+    }
+    this.labelStride = labelStride > 0 ? labelStride : sparseLabels ? 1 : outputs;
+  }
+
+  /** Whether every metric reads class indices (labels of one value per row). */
+  private static boolean sparse(List<Metric> metrics) {
+    for (Metric m : metrics) {
+      if (m != BuiltinMetric.SPARSE_CATEGORICAL_ACCURACY
+          && m != BuiltinMetric.SPARSE_TOP_K_CATEGORICAL_ACCURACY
+          && !(m instanceof SparseTopKCategoricalAccuracy)) {
+        return false;
+      }
+    }
+    return !metrics.isEmpty();
   }
 
   void reset() {
     lossSum = 0;
     count = 0;
-    java.util.Arrays.fill(sums, 0);
+    for (MetricState s : states) {
+      s.reset();
+    }
   }
 
   /** Adds a batch: its loss sum and, row-major, its outputs and labels. */
   void add(double batchLossSum, float[] out, float[] y, int yOffset, int rows) {
     lossSum += batchLossSum;
     count += rows;
-    for (int m = 0; m < sums.length; m++) {
-      sums[m] += sum(metrics.get(m), out, y, yOffset, rows);
+    for (MetricState s : states) {
+      s.update(out, y, yOffset, labelStride, rows);
     }
-  }
-
-  /** The metric's sum over the rows, added row by row; one switch per batch, not per row. */
-  private double sum(Metric metric, float[] out, float[] y, int yOff, int rows) {
-    double total = 0;
-    switch (metric) {
-      case BINARY_ACCURACY:
-        for (int r = 0; r < rows; r++) {
-          int o = r * outputs;
-          int right = 0;
-          for (int j = 0; j < outputs; j++) {
-            boolean predicted = out[o + j] > 0.5f;
-            if (predicted == (y[yOff + o + j] > 0.5f)) {
-              right++;
-            }
-          }
-          total += (double) right / outputs;
-        }
-        return total;
-      case CATEGORICAL_ACCURACY:
-        for (int r = 0; r < rows; r++) {
-          int o = r * outputs;
-          total += argmax(out, o) == argmax(y, yOff + o) - yOff ? 1 : 0;
-        }
-        return total;
-      case SPARSE_CATEGORICAL_ACCURACY:
-        for (int r = 0; r < rows; r++) {
-          int o = r * outputs;
-          total += argmax(out, o) - o == (int) y[yOff + r] ? 1 : 0;
-        }
-        return total;
-      case MSE:
-        for (int r = 0; r < rows; r++) {
-          int o = r * outputs;
-          double s = 0;
-          for (int j = 0; j < outputs; j++) {
-            double d = y[yOff + o + j] - out[o + j];
-            s += d * d;
-          }
-          total += s / outputs;
-        }
-        return total;
-      case MAE:
-        for (int r = 0; r < rows; r++) {
-          int o = r * outputs;
-          double s = 0;
-          for (int j = 0; j < outputs; j++) {
-            s += Math.abs(y[yOff + o + j] - out[o + j]);
-          }
-          total += s / outputs;
-        }
-        return total;
-      case TOP_K_CATEGORICAL_ACCURACY:
-        for (int r = 0; r < rows; r++) {
-          int o = r * outputs;
-          total += inTopK(out, o, argmax(y, yOff + o) - yOff - o) ? 1 : 0;
-        }
-        return total;
-      case SPARSE_TOP_K_CATEGORICAL_ACCURACY:
-        for (int r = 0; r < rows; r++) {
-          total += inTopK(out, r * outputs, (int) y[yOff + r]) ? 1 : 0;
-        }
-        return total;
-      default:
-        throw new IllegalStateException("Unresolved metric " + metric);
-    }
-  }
-
-  /** TF's in_top_k: fewer than k outputs of the row are strictly above the target's. */
-  private boolean inTopK(float[] out, int from, int target) {
-    if (target < 0 || target >= outputs) {
-      return false;
-    }
-    float t = out[from + target];
-    int above = 0;
-    for (int j = 0; j < outputs; j++) {
-      if (out[from + j] > t) {
-        above++;
-      }
-    }
-    return above < Metric.TOP_K;
-  }
-
-  private int argmax(float[] a, int from) {
-    int best = from;
-    for (int j = from + 1; j < from + outputs; j++) {
-      if (a[j] > a[best]) {
-        best = j;
-      }
-    }
-    return best;
   }
 
   double loss() {
@@ -138,16 +74,25 @@ final class MetricAccumulator {
   Map<String, Double> logs(String prefix) {
     Map<String, Double> logs = new LinkedHashMap<>();
     logs.put(prefix + "loss", loss());
-    for (int m = 0; m < sums.length; m++) {
-      logs.put(prefix + keys.get(m), count == 0 ? Double.NaN : sums[m] / count);
+    for (int m = 0; m < states.size(); m++) {
+      put(logs, prefix + keys.get(m), states.get(m).result());
     }
     return logs;
   }
 
-  void putInto(Map<String, Double> logs) {
-    logs.put("loss", loss());
-    for (int m = 0; m < sums.length; m++) {
-      logs.put(keys.get(m), count == 0 ? Double.NaN : sums[m] / count);
+  private void put(Map<String, Double> logs, String key, double[] values) {
+    if (count == 0) {
+      logs.put(key, Double.NaN);
+    } else if (values.length == 1) {
+      logs.put(key, values[0]);
+    } else {
+      for (int i = 0; i < values.length; i++) {
+        logs.put(key + "[" + i + "]", values[i]);
+      }
     }
+  }
+
+  void putInto(Map<String, Double> logs) {
+    logs.putAll(logs(""));
   }
 }

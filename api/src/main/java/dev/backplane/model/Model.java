@@ -195,6 +195,15 @@ public final class Model implements AutoCloseable {
     return engine.evaluate(pack(xs, "evaluate"), y);
   }
 
+  /**
+   * Evaluates on one tensor per input with Keras's {@code sample_weight} (or {@code null}), as
+   * {@link Sequential#evaluate(Tensor, Tensor, Tensor, int)}.
+   */
+  public Map<String, Double> evaluate(List<Tensor> xs, Tensor y, Tensor sampleWeight,
+      int batchSize) {
+    return engine.evaluate(pack(xs, "evaluate"), y, sampleWeight, batchSize);
+  }
+
   /** Predicts from one tensor per input. Thread-safe. */
   public Tensor predict(List<Tensor> xs) {
     return engine.predict(pack(xs, "predict"));

@@ -167,7 +167,7 @@ final class PlacementPlanner {
   }
 
   private static Tensor syntheticLabels(ModelSpec spec, int batch) {
-    int per = spec.loss().sparseLabels() ? 1 : spec.outputSize();
+    int per = spec.loss().labelColumns(spec.outputSize());
     float[] v = new float[batch * per];
     if (spec.loss().type() == Loss.Type.CATEGORICAL_CROSSENTROPY) {
       for (int r = 0; r < batch; r++) {

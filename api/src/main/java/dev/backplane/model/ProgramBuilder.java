@@ -91,13 +91,25 @@ public final class ProgramBuilder {
     }
     Loss loss = spec.loss();
     int outputs = output.dim(-1);
-    Node y = ops.input("y", DType.FLOAT32, -1, loss.sparseLabels() ? 1 : outputs);
+    Node y = ops.input("y", DType.FLOAT32, -1, loss.labelColumns(outputs));
     inputs.put("y", y);
     g.scope("loss " + loss.kerasName());
-    Node perSample = loss.build(ops, y, output);
+    Node labels = y;
+    Node weight = null;
+    if (loss.sampleWeighted()) {
+      // The weight travels as y's last column, so a backend feeds it as part of the labels.
+      int k = loss.labelColumns(outputs) - 1;
+      labels = ops.slice(y, new int[] {0, 0}, new int[] {-1, k});
+      weight = ops.reshape(ops.slice(y, new int[] {0, k}, new int[] {-1, 1}), -1);
+    }
+    Node perSample = loss.build(ops, labels, output);
     if (perSample.rank() != 1) {
       throw new IllegalArgumentException("Loss " + loss + " must return one value per sample,"
           + " shape (None,), but built " + perSample);
+    }
+    if (weight != null) {
+      // Keras's sum_over_batch_size: sum(w l) / n, the mean below divides by the batch size.
+      perSample = ops.mul(perSample, weight);
     }
     Node lossSum = ops.sum(perSample);
     if (kind == Program.Kind.EVALUATE) {

@@ -474,11 +474,192 @@ public final class Sequential implements AutoCloseable {
           + "'; wait for it to finish or train another model");
     }
     try {
-      return new TrainingLoop(this, x, y, opts).run();
+      return weighted(x, y, opts);
     } finally {
       fitting.set(false);
       stopRequested = false;
     }
+  }
+
+  /**
+   * A fit with Keras's {@code sample_weight} or {@code class_weight}, or on a model compiled
+   * for weights: the weights become the labels' last column (1 where none are given).
+   */
+  private History weighted(Tensor x, Tensor y, FitOptions opts) {
+    boolean any = opts.sampleWeight() != null || opts.classWeight() != null
+        || opts.validationSampleWeight() != null;
+    if (!any && !spec.loss().sampleWeighted()) {
+      return new TrainingLoop(this, x, y, opts).run();
+    }
+    int outputs = Shapes.size(currentOutputShape());
+    Loss plain = options.loss();
+    checkInput(x, "x");
+    DataChecks.checkLabels(y, plain, outputs, x.rows(), "y");
+    float[] w = opts.sampleWeight() != null
+        ? SampleWeights.check(opts.sampleWeight(), x.rows(), "sample_weight") : null;
+    Tensor valY = opts.validationY();
+    float[] valW = null;
+    if (opts.validationSampleWeight() != null) {
+      valW = SampleWeights.check(opts.validationSampleWeight(), valY.rows(),
+          "validation sample_weight");
+    }
+    if (opts.classWeight() != null) {
+      Tensor train = y;
+      int split = -1;
+      if (opts.validationSplit() > 0 && opts.validationX() == null) {
+        // Keras weights by class the training part only; the split is taken before
+        split = (int) (x.rows() * (1 - opts.validationSplit()));
+        train = y.rows(0, split);
+      }
+      float[] cw = SampleWeights.fromClassWeight(opts.classWeight(), train, outputs,
+          plain.sparseLabels());
+      if (split >= 0) {
+        w = new float[y.rows()];
+        java.util.Arrays.fill(w, 1f);
+        System.arraycopy(cw, 0, w, 0, cw.length);
+      } else {
+        w = cw;
+      }
+    }
+    useSampleWeights();
+    Tensor yw = SampleWeights.append(y, w);
+    Tensor valYw = valY == null ? null : SampleWeights.append(valY, valW);
+    FitOptions unweighted = new FitOptions(opts.epochs(), opts.initialEpoch(), opts.batchSize(),
+        opts.shuffle(), opts.validationSplit(), opts.validationX(), valYw, opts.callbacks(),
+        opts.verbosity(), opts.output());
+    return new TrainingLoop(this, x, yw, unweighted).run();
+  }
+
+  /**
+   * Compiles the model's programs for sample weights on its device, keeping the whole state
+   * (weights, optimizer slots, iteration). From then on every call feeds a weight column.
+   */
+  private synchronized void useSampleWeights() {
+    if (spec.loss().sampleWeighted()) {
+      return;
+    }
+    recompileKeepingState(withLoss(spec, spec.loss().withSampleWeights()), options);
+  }
+
+  private static ModelSpec withLoss(ModelSpec s, Loss loss) {
+    return new ModelSpec(s.name(), s.inputShape(), s.layers(), loss, s.optimizer(), s.seed(),
+        s.initialState(), s.topology());
+  }
+
+  /**
+   * Changes the optimizer's learning rate between epochs, keeping weights, optimizer slots and
+   * the iteration count (what {@code model.optimizer.learning_rate = lr} does in Keras). The
+   * programs are rebuilt with the new rate and compiled on the same device; the state moves
+   * over unchanged.
+   *
+   * @throws IllegalArgumentException for a rate that is not a positive finite number, or if the
+   *     optimizer has a learning-rate schedule (its rate is not settable, as in Keras)
+   * @throws IllegalStateException if not compiled
+   */
+  public synchronized void setLearningRate(double learningRate) {
+    requireCompiled();
+    Optimizer current = options.optimizer();
+    if (current.schedule() != null) {
+      throw new IllegalArgumentException("This optimizer was created with a"
+          + " `LearningRateSchedule` object as its `learning_rate` constructor argument, hence"
+          + " its learning rate is not settable; use a constant learning rate to change it"
+          + " from a callback");
+    }
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw new IllegalArgumentException("learning_rate must be a positive finite number, got "
+          + learningRate);
+    }
+    if (learningRate == current.learningRate()) {
+      return;
+    }
+    Optimizer next = current.withLearningRate(learningRate);
+    CompileOptions o = new CompileOptions(next, options.loss(), options.metrics(),
+        options.backplane(), options.preferences(), options.fallback(), options.seed());
+    ModelSpec s = new ModelSpec(spec.name(), spec.inputShape(), spec.layers(), spec.loss(), next,
+        spec.seed(), spec.initialState(), spec.topology());
+    recompileKeepingState(s, o);
+  }
+
+  /** The current learning rate (the schedule's initial rate when there is one). */
+  public double learningRate() {
+    return optimizer().learningRate();
+  }
+
+  /** Compiles {@code next} on the current device and moves the state over. */
+  private void recompileKeepingState(ModelSpec next, CompileOptions nextOptions) {
+    stepLock.writeLock().lock();
+    try {
+      Executable old = current();
+      ModelState state = old.snapshot();
+      Executable compiled = backplane.compile(next, old.device());
+      try {
+        compiled.restore(state);
+      } catch (RuntimeException e) {
+        compiled.close();
+        throw e;
+      }
+      this.spec = next;
+      this.options = nextOptions;
+      this.executable = compiled;
+      guardInference(compiled);
+      retire(old);
+    } finally {
+      stepLock.writeLock().unlock();
+    }
+  }
+
+  private volatile int resumeEpoch = -1;
+  private volatile boolean logLearningRate;
+
+  /**
+   * For a callback's {@code onTrainBegin} (as {@code BackupAndRestore}): the running fit starts at
+   * this 0-based epoch instead of its {@code initial_epoch}; the state must have been restored to
+   * the end of the epoch before it (the shuffling of each epoch depends only on its index and
+   * the seed, dropout masks on the restored iteration count).
+   *
+   * @throws IllegalStateException outside a fit
+   */
+  public void resumeAt(int epoch) {
+    if (!fitting.get()) {
+      throw new IllegalStateException("resumeAt() is for callbacks of a running fit()");
+    }
+    if (epoch < 0) {
+      throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
+    }
+    resumeEpoch = epoch;
+  }
+
+  /**
+   * For a learning-rate callback's {@code onTrainBegin}: the fit logs {@code learning_rate} (the
+   * rate each epoch ran with) with every epoch, as Keras's learning-rate callbacks do.
+   */
+  public void logLearningRate() {
+    logLearningRate = true;
+  }
+
+  void beginFitCallbacks() {
+    resumeEpoch = -1;
+    logLearningRate = false;
+  }
+
+  int resumeEpoch(int initialEpoch) {
+    return resumeEpoch >= 0 ? resumeEpoch : initialEpoch;
+  }
+
+  boolean logsLearningRate() {
+    return logLearningRate;
+  }
+
+  /** The loss as the programs have it (with the weight column once weights were used). */
+  Loss labelLoss() {
+    return spec.loss();
+  }
+
+  /** A fresh accumulator of the loss and the compiled metrics for this model's labels. */
+  MetricAccumulator newAccumulator() {
+    int outputs = Shapes.size(currentOutputShape());
+    return new MetricAccumulator(metrics, metricKeys, outputs, spec.loss().sparseLabels(),
+        spec.loss().labelColumns(outputs));
   }
 
   /**
@@ -506,6 +687,32 @@ public final class Sequential implements AutoCloseable {
           + "'; wait for it to finish or train another model");
     }
     try {
+      if (opts.sampleWeight() != null || opts.validationSampleWeight() != null) {
+        throw new IllegalArgumentException("sample_weight is supported with tensors; for a"
+            + " dataset use class_weight, or fit on tensors");
+      }
+      if (opts.classWeight() != null) {
+        int outputs = Shapes.size(currentOutputShape());
+        SampleWeights.checkClassWeight(opts.classWeight(),
+            options.loss().sparseLabels() || outputs > 1 ? outputs : 2);
+        useSampleWeights();
+      }
+      if (spec.loss().sampleWeighted()) {
+        FitOptions o = opts;
+        if (opts.validationY() != null) {
+          o = new FitOptions(opts.epochs(), opts.initialEpoch(), opts.batchSize(),
+              opts.shuffle(), opts.validationSplit(), opts.validationX(),
+              SampleWeights.append(opts.validationY(), null), opts.callbacks(),
+              opts.verbosity(), opts.output());
+        }
+        // Validation rows of a split get weight 1: Keras weights by class the training part.
+        int classRows = Integer.MAX_VALUE;
+        if (opts.validationSplit() > 0 && opts.validationX() == null && data.randomAccess()) {
+          classRows = (int) (data.size() * (1 - opts.validationSplit()));
+        }
+        return new TrainingLoop(this, SampleWeights.append(data, null, opts.classWeight(),
+            classRows), o).run();
+      }
       return new TrainingLoop(this, data, opts).run();
     } finally {
       fitting.set(false);
@@ -837,6 +1044,26 @@ public final class Sequential implements AutoCloseable {
    * @throws IllegalArgumentException for bad data
    */
   public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) {
+    return evaluateDetailed(x, y, null, batchSize).logs();
+  }
+
+  /**
+   * Evaluates loss and metrics with Keras's {@code sample_weight}: each sample's loss times its
+   * weight, summed and divided by the number of samples (metrics are unweighted, as Keras's
+   * {@code metrics}).
+   *
+   * @param sampleWeight one weight per sample, {@code (n,)} or {@code (n, 1)}, or {@code null}
+   * @throws IllegalArgumentException for bad data or weights
+   */
+  public Map<String, Double> evaluate(Tensor x, Tensor y, Tensor sampleWeight, int batchSize) {
+    return evaluateDetailed(x, y, sampleWeight, batchSize).logs();
+  }
+
+  /**
+   * {@link #evaluate(Tensor, Tensor, Tensor, int)} that also counts the confusion matrix of the
+   * same pass (for a classifier: more than one output, or a single output thresholded at 0.5).
+   */
+  public Evaluation evaluateDetailed(Tensor x, Tensor y, Tensor sampleWeight, int batchSize) {
     requireCompiled();
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
@@ -847,7 +1074,13 @@ public final class Sequential implements AutoCloseable {
     if (x.rows() == 0) {
       throw new IllegalArgumentException("evaluate() got empty data: x has 0 samples");
     }
-    return new Evaluator(this, batchSize).evaluate(x, y, "");
+    float[] w = sampleWeight == null ? null
+        : SampleWeights.check(sampleWeight, x.rows(), "sample_weight");
+    if (w != null) {
+      useSampleWeights();
+    }
+    Tensor labels = spec.loss().sampleWeighted() ? SampleWeights.append(y, w) : y;
+    return new Evaluator(this, batchSize).evaluateDetailed(x, labels, "");
   }
 
   /**
@@ -876,9 +1109,13 @@ public final class Sequential implements AutoCloseable {
       if (data.size() == 0) {
         throw new IllegalArgumentException("evaluate() got empty data: x has 0 samples");
       }
-      TrainingLoop.checkRows(this, data, "x", "y");
     }
-    return TrainingLoop.evaluate(this, data, batchSize, "");
+    dev.backplane.data.Dataset d = spec.loss().sampleWeighted()
+        ? SampleWeights.append(data, null, null) : data;
+    if (d.randomAccess()) {
+      TrainingLoop.checkRows(this, d, "x", "y");
+    }
+    return TrainingLoop.evaluate(this, d, batchSize, "");
   }
 
   /**

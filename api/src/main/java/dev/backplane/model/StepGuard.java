@@ -458,6 +458,11 @@ final class StepGuard implements AutoCloseable {
     return reference;
   }
 
+  /** The model's programs changed (a new learning rate): the audit reference is rebuilt. */
+  void programsChanged() {
+    closeReference();
+  }
+
   private void closeReference() {
     if (reference != null) {
       reference.close();

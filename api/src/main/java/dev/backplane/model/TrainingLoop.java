@@ -80,7 +80,7 @@ final class TrainingLoop {
     if (opts.validationX() != null) {
       model.checkInput(opts.validationX(), "validation x");
       DataChecks.checkFinite(opts.validationX(), "validation x");
-      DataChecks.checkLabels(opts.validationY(), model.loss(), outputs,
+      DataChecks.checkLabels(opts.validationY(), model.labelLoss(), outputs,
           opts.validationX().rows(), "validation y");
     }
     this.data = train;
@@ -94,7 +94,7 @@ final class TrainingLoop {
     this.opts = opts;
     this.outputs = Shapes.size(model.outputShape());
     model.checkInput(x, "x");
-    DataChecks.checkLabels(y, model.loss(), outputs, x.rows(), "y");
+    DataChecks.checkLabels(y, model.labelLoss(), outputs, x.rows(), "y");
     DataChecks.checkFinite(x, "x");
     if (x.rows() == 0) {
       throw new IllegalArgumentException("fit() got empty data: x has 0 samples");
@@ -102,7 +102,7 @@ final class TrainingLoop {
     if (opts.validationX() != null) {
       model.checkInput(opts.validationX(), "validation x");
       DataChecks.checkFinite(opts.validationX(), "validation x");
-      DataChecks.checkLabels(opts.validationY(), model.loss(), outputs,
+      DataChecks.checkLabels(opts.validationY(), model.labelLoss(), outputs,
           opts.validationX().rows(), "validation y");
       this.x = x;
       this.y = y;
@@ -133,32 +133,44 @@ final class TrainingLoop {
 
   History run() {
     History history = new History();
-    history.startRun(model.device(), opts.initialEpoch(), 0, firstRunReason());
+    model.output(opts.output());
+    model.clearStop();
+    model.beginFitCallbacks();
+    // Callbacks start first: BackupAndRestore may restore the state and move the first epoch,
+    // a learning-rate callback may change the rate, before the guard snapshots anything.
+    for (Callback c : opts.callbacks()) {
+      c.onTrainBegin(model);
+    }
+    int start = model.resumeEpoch(opts.initialEpoch());
+    history.startRun(model.device(), start, 0, firstRunReason());
     StepGuard guard = StepGuard.create(model, history, opts.output());
     Feed feed = data == null ? new TensorFeed(guard)
         : data.randomAccess() ? new RowFeed(guard) : new StreamFeed(guard);
-    MetricAccumulator acc = new MetricAccumulator(model.resolvedMetrics(), model.metricKeys(),
-        outputs);
+    MetricAccumulator acc = model.newAccumulator();
     Verbosity verbosity = opts.verbosity().resolve(System.console() != null);
     ProgressPrinter progress = new ProgressPrinter(opts.output(), verbosity, opts.epochs());
     boolean batchCallbacks = !opts.callbacks().isEmpty();
     boolean bar = verbosity == Verbosity.PROGRESS_BAR;
-    model.output(opts.output());
-    model.clearStop();
     model.activeGuard(guard);
-    for (Callback c : opts.callbacks()) {
-      c.onTrainBegin(model);
-    }
+    history.params(verbosity, opts.epochs(), feed.steps());
     Map<String, Double> logs = new LinkedHashMap<>();
     long globalStep = 0;
     RuntimeException failed = null;
+    dev.backplane.spi.ModelSpec compiled = model.spec();
     try {
-      for (int epoch = opts.initialEpoch(); epoch < opts.epochs() && !model.stopRequested();
+      for (int epoch = start; epoch < opts.epochs() && !model.stopRequested();
           epoch++) {
         for (Callback c : opts.callbacks()) {
           c.onEpochBegin(model, epoch);
         }
-        feed.epoch(epoch, guard != null && epoch > opts.initialEpoch());
+        if (model.spec() != compiled) {
+          // a callback changed the programs (the learning rate): audits compile them afresh
+          compiled = model.spec();
+          if (guard != null) {
+            guard.programsChanged();
+          }
+        }
+        feed.epoch(epoch, guard != null && epoch > start);
         progress.epochBegin(epoch, Math.max(0, feed.steps()));
         acc.reset();
         for (int step = 0; feed.next(step); step++) {
@@ -192,8 +204,12 @@ final class TrainingLoop {
         } else if (valData != null) {
           logs.putAll(evaluate(model, valData, opts.batchSize(), "val_"));
         }
+        if (model.logsLearningRate()) {
+          // as Keras's learning-rate callbacks log the rate the epoch ran with
+          logs.put("learning_rate", (double) (float) model.learningRate());
+        }
         progress.epochEnd(logs);
-        history.addEpoch(logs);
+        history.addEpoch(epoch, logs);
         for (Callback c : opts.callbacks()) {
           c.onEpochEnd(model, epoch, Map.copyOf(logs));
         }
@@ -524,7 +540,7 @@ final class TrainingLoop {
       DataChecks.checkFinite(cx, xWhat + where);
       if (ys != null && yWhat != null) {
         Tensor cy = Tensor.wrap(ys, block, yRow).rows(0, rows);
-        DataChecks.checkLabels(cy, model.loss(), outputs, rows, yWhat + where);
+        DataChecks.checkLabels(cy, model.labelLoss(), outputs, rows, yWhat + where);
       }
     }
   }
@@ -547,7 +563,7 @@ final class TrainingLoop {
     if (by.rank() == 1) {
       by = Tensor.wrap(by.toArray(), by.rows(), 1);
     }
-    DataChecks.checkLabels(by, model.loss(), outputs, bx.rows(), "y" + where);
+    DataChecks.checkLabels(by, model.labelLoss(), outputs, bx.rows(), "y" + where);
     return new Tensor[] {bx, by};
   }
 
@@ -558,8 +574,7 @@ final class TrainingLoop {
       return new Evaluator(model, batchSize).evaluate(a.x(), a.y(), prefix);
     }
     int outputs = Shapes.size(model.outputShape());
-    MetricAccumulator acc = new MetricAccumulator(model.resolvedMetrics(), model.metricKeys(),
-        outputs);
+    MetricAccumulator acc = model.newAccumulator();
     if (!dataset.randomAccess()) {
       Iterator<Batch> it = dataset.batches();
       float[] out = new float[0];

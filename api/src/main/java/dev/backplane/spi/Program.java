@@ -19,8 +19,10 @@ import java.util.Set;
  * <p>Inputs: {@code x} (the batch, {@code (None, inputShape...)}), {@code y} (labels; not in
  * {@link Kind#PREDICT}) and {@code iteration} (int32 scalar, the optimizer steps taken so far).
  * Outputs: {@link #output()} (the model output) and, except in predict, {@link #loss()} (the sum
- * over the batch of the per-sample losses). Updates: in {@link Kind#TRAIN}, the new value of
- * each variable, all computed from the values before the step and then written together.
+ * over the batch of the per-sample losses; with {@link dev.backplane.model.Loss#sampleWeighted()}
+ * the labels' last column is each sample's weight and the loss sums the weighted losses).
+ * Updates: in {@link Kind#TRAIN}, the new value of each variable, all computed from the values
+ * before the step and then written together.
  */
 public final class Program {
   /** Which computation. */

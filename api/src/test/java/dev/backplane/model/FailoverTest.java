@@ -1,6 +1,7 @@
 package dev.backplane.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
@@ -235,6 +236,29 @@ class FailoverTest {
     assertThat(m.device()).isEqualTo(CPU);
     assertThat(m.getState().iterations()).isEqualTo(12);
     assertClose(m.getWeights(), cpu.getWeights());
+  }
+
+  @Test
+  void aFailoverReplaysSampleWeightedBatchesWithTheirWeights() {
+    Tensor[] d = data();
+    float[] w = new float[d[0].rows()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = 0.25f + (i % 4) * 0.5f;
+    }
+    FitOptions weighted = FitOptions.builder().epochs(2).batchSize(4).sampleWeight(w)
+        .verbose(Verbosity.SILENT).output(out).build();
+    Backplane bp = backplane(flaky(5, FailoverTest::nan), "backplane.guard.snapshot.every", "4",
+        "backplane.canary", "off");
+    Sequential m = compiled(bp, null, "flaky");
+    History h = m.fit(d[0], d[1], weighted);
+    Sequential cpu = compiled(backplane(new GpuProvider("flaky")), null, "accelerate");
+    History ref = cpu.fit(d[0], d[1], weighted);
+
+    assertThat(m.device()).isEqualTo(CPU);
+    assertThat(m.spec().loss().sampleWeighted()).isTrue();
+    assertThat(m.getState().iterations()).isEqualTo(12);
+    assertClose(m.getWeights(), cpu.getWeights());
+    assertThat(h.get("loss").get(1)).isCloseTo(ref.get("loss").get(1), within(1e-6));
   }
 
   @Test

@@ -141,24 +141,28 @@ public class ReferenceExecutable implements Executable {
   private double loss(double[] out, Tensor y, int n, double[] grad) {
     int outs = widths[layers.size()];
     boolean bce = spec.loss().type() == Loss.Type.BINARY_CROSSENTROPY;
+    // with sample weights each label row ends with the sample's weight (Keras's sample_weight)
+    boolean weighted = spec.loss().sampleWeighted();
+    int stride = weighted ? outs + 1 : outs;
     double total = 0;
     for (int r = 0; r < n; r++) {
       double s = 0;
+      double w = weighted ? y.get(r * stride + outs) : 1;
       for (int j = 0; j < outs; j++) {
         double o = out[r * outs + j];
-        double t = y.get(r * outs + j);
+        double t = y.get(r * stride + j);
         int i = r * outs + j;
         if (bce) {
           double p = Math.min(Math.max(o, Loss.EPSILON), 1 - Loss.EPSILON);
           s += -(t * Math.log(p) + (1 - t) * Math.log(1 - p));
           boolean clipped = o < Loss.EPSILON || o > 1 - Loss.EPSILON;
-          grad[i] = clipped ? 0 : (p - t) / (p * (1 - p)) / outs / n;
+          grad[i] = clipped ? 0 : w * (p - t) / (p * (1 - p)) / outs / n;
         } else {
           s += (o - t) * (o - t);
-          grad[i] = 2 * (o - t) / outs / n;
+          grad[i] = w * 2 * (o - t) / outs / n;
         }
       }
-      total += s / outs;
+      total += w * s / outs;
     }
     return total;
   }

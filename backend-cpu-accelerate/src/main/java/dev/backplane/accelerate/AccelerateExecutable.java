@@ -342,7 +342,8 @@ final class AccelerateExecutable implements Executable {
       float[] labels = y.data();
       int base = y.offset();
       for (int r = 0; r < n; r++) {
-        float value = labels[base + r];
+        // the class index is column 0; a sample-weight column may follow it
+        float value = labels[base + r * labelSize];
         int label = (int) value;
         if (label != value || label < 0 || label >= outputSize) {
           throw new IllegalArgumentException("Sparse label " + value + " of sample " + r

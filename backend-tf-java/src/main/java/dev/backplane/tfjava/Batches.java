@@ -22,7 +22,7 @@ final class Batches {
     this.inputSize = spec.inputSize();
     this.outputSize = spec.outputSize();
     this.sparse = spec.loss().sparseLabels();
-    this.labelsPerRow = sparse ? 1 : outputSize;
+    this.labelsPerRow = spec.loss().labelColumns(outputSize);
   }
 
   /** Values per row of the model's output. */
@@ -30,7 +30,10 @@ final class Batches {
     return outputSize;
   }
 
-  /** Values per row of the labels: 1 for class indices, else the output size. */
+  /**
+   * Values per row of the labels: 1 for class indices, else the output size; one more when the
+   * last column carries sample weights.
+   */
   int labelsPerRow() {
     return labelsPerRow;
   }
@@ -75,7 +78,8 @@ final class Batches {
 
   private void checkClassIndices(Tensor y) {
     for (int i = 0; i < y.rows(); i++) {
-      float v = y.get(i);
+      // class index in column 0; a sample weight may follow it
+      float v = y.get(i * labelsPerRow);
       if (!(v >= 0 && v < outputSize && v == Math.rint(v))) {
         throw new IllegalArgumentException("Label " + v + " in row " + i + " is not a class index"
             + " in [0, " + outputSize + ") for " + spec.loss() + " of model '" + spec.name()

@@ -216,7 +216,77 @@ final class KerasTraining {
     if (cls.equals("BinaryAccuracy") && c.path("threshold").asDouble(0.5) != 0.5) {
       throw new Unmappable("BinaryAccuracy threshold " + c.get("threshold") + " is not 0.5");
     }
-    return Metric.of(snake(cls));
+    Metric streaming = streaming(cls, c);
+    return streaming != null ? streaming : Metric.of(snake(cls));
+  }
+
+  /** Keras's streaming metrics with their options, or {@code null} for another class. */
+  private static Metric streaming(String cls, JsonNode c) {
+    try {
+      switch (cls) {
+        case "Precision":
+        case "Recall": {
+          double t = threshold(c.path("thresholds"), cls);
+          int topK = c.path("top_k").isNumber() ? c.path("top_k").asInt() : 0;
+          int classId = c.path("class_id").isNumber() ? c.path("class_id").asInt() : -1;
+          return cls.equals("Precision") ? new dev.backplane.model.Precision(t, topK, classId)
+              : new dev.backplane.model.Recall(t, topK, classId);
+        }
+        case "AUC": {
+          if (!c.path("summation_method").asText("interpolation").equals("interpolation")
+              || c.path("multi_label").asBoolean(false) || c.hasNonNull("thresholds")) {
+            throw new Unmappable("AUC " + c + ": only summation_method='interpolation',"
+                + " multi_label=False and the default thresholds are supported");
+          }
+          return new dev.backplane.model.Auc(c.path("num_thresholds").asInt(200),
+              dev.backplane.model.Auc.Curve.valueOf(c.path("curve").asText("ROC")),
+              c.path("from_logits").asBoolean(false));
+        }
+        case "F1Score":
+          return new dev.backplane.model.F1Score(text(c, "average"),
+              number(c, "threshold"));
+        case "FBetaScore":
+          return new dev.backplane.model.FBetaScore(text(c, "average"),
+              c.path("beta").asDouble(1.0), number(c, "threshold"));
+        case "R2Score":
+          return new dev.backplane.model.R2Score(text(c, "class_aggregation"),
+              c.path("num_regressors").asInt(0));
+        case "MeanIoU":
+          return new dev.backplane.model.MeanIoU(c.path("num_classes").asInt());
+        case "TopKCategoricalAccuracy":
+          return new dev.backplane.model.TopKCategoricalAccuracy(c.path("k").asInt(5));
+        case "SparseTopKCategoricalAccuracy":
+          return new dev.backplane.model.SparseTopKCategoricalAccuracy(c.path("k").asInt(5));
+        default:
+          return null;
+      }
+    } catch (IllegalArgumentException e) {
+      throw new Unmappable(cls + " " + c + ": " + e.getMessage());
+    }
+  }
+
+  private static double threshold(JsonNode t, String cls) {
+    if (t == null || t.isMissingNode() || t.isNull()) {
+      return Double.NaN;
+    }
+    if (t.isArray()) {
+      if (t.size() != 1) {
+        throw new Unmappable(cls + " with " + t.size() + " thresholds " + t + ": only one is"
+            + " supported");
+      }
+      return t.get(0).asDouble();
+    }
+    return t.asDouble();
+  }
+
+  private static String text(JsonNode c, String key) {
+    JsonNode v = c.get(key);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  private static double number(JsonNode c, String key) {
+    JsonNode v = c.get(key);
+    return v == null || v.isNull() ? Double.NaN : v.asDouble();
   }
 
   /** {@code MeanSquaredError} → {@code mean_squared_error}. */
