@@ -5,6 +5,9 @@
  */
 module dev.backplane.api {
   requires java.logging;
+  // the host's physical memory, which placement compares a model's working set with
+  requires java.management;
+  requires jdk.management;
 
   exports dev.backplane;
   exports dev.backplane.config;

@@ -45,23 +45,30 @@ final class PlacementPlanner {
       Fallback fallback) {
     boolean fastest = bp.config().get(CoreKeys.PLACEMENT).equals("fastest");
     boolean limited = bp.config().isSet(CoreKeys.MEMORY_LIMIT);
-    if (!fastest && !limited) {
-      return priority;
-    }
     int batch = bp.config().get(CoreKeys.PLACEMENT_BATCH);
     long estimate = estimateBytes(spec, batch);
+    if (!fastest && !limited && priority.candidates().stream().noneMatch(c ->
+        c.verdict() != Candidate.Verdict.REJECTED && tooSmall(c.info(), estimate) != null)) {
+      return priority;
+    }
     List<Candidate> lines = new ArrayList<>();
     List<DeviceInfo> healthy = new ArrayList<>();
     for (Candidate c : priority.candidates()) {
       boolean usable = c.verdict() != Candidate.Verdict.REJECTED;
-      if (usable && limited && c.verdict() != Candidate.Verdict.FALLBACK) {
-        long limit = bp.config().get(CoreKeys.MEMORY_LIMIT);
-        if (estimate > limit) {
-          int fits = fittingBatch(spec, limit);
-          lines.add(new Candidate(c.info(), Candidate.Verdict.REJECTED, "needs about "
-              + mb(estimate) + " at batch " + batch + ", more than backplane.memory.limit "
-              + mb(limit) + (fits > 0 ? "; batch size " + fits + " would fit"
-                  : "; no batch size fits: the weights and optimizer state alone exceed it")));
+      if (usable) {
+        String full = null;
+        if (limited && c.verdict() != Candidate.Verdict.FALLBACK) {
+          long limit = bp.config().get(CoreKeys.MEMORY_LIMIT);
+          if (estimate > limit) {
+            full = doesNotFit(spec, estimate, batch, "backplane.memory.limit", limit);
+          }
+        }
+        if (full == null) {
+          full = tooSmall(c.info(), estimate) == null ? null : doesNotFit(spec, estimate, batch,
+              tooSmall(c.info(), estimate), capacity(c.info()));
+        }
+        if (full != null) {
+          lines.add(new Candidate(c.info(), Candidate.Verdict.REJECTED, full));
           continue;
         }
       }
@@ -72,12 +79,17 @@ final class PlacementPlanner {
       }
     }
     if (healthy.isEmpty()) {
-      if (fallback == Fallback.NONE) {
-        throw new PlacementException("No device can hold model '" + spec.name() + "' and"
-            + " backplane.fallback=none.\n" + new Placement(priority.chosen(), prefs, fallback,
-                lines).explain());
+      DeviceInfo cpu = fallback == Fallback.NONE ? null
+          : bp.place(List.of("cpu"), Fallback.NONE).chosen();
+      if (cpu == null || tooSmall(cpu, estimate) != null) {
+        if (cpu != null && lines.stream().noneMatch(l -> l.device().equals(cpu.device()))) {
+          lines.add(new Candidate(cpu, Candidate.Verdict.REJECTED, doesNotFit(spec, estimate,
+              batch, tooSmall(cpu, estimate), capacity(cpu))));
+        }
+        throw new PlacementException("No device can hold model '" + spec.name() + "'"
+            + (fallback == Fallback.NONE ? " and backplane.fallback=none" : "") + ".\n"
+            + new Placement(priority.chosen(), prefs, fallback, lines).explain());
       }
-      DeviceInfo cpu = bp.place(List.of("cpu"), Fallback.NONE).chosen();
       lines.add(new Candidate(cpu, Candidate.Verdict.FALLBACK, "no preferred device can hold"
           + " the model (backplane.fallback=cpu); about " + mb(estimate) + " at batch " + batch));
       return new Placement(cpu, prefs, fallback, lines);
@@ -220,6 +232,35 @@ final class PlacementPlanner {
     return new long[] {fixed, perSample};
   }
 
+  /**
+   * What the device offers a model in bytes: what its probe said, else for a CPU device the
+   * host's physical memory; -1 when unknown.
+   */
+  static long capacity(DeviceInfo d) {
+    if (d.memoryKnown()) {
+      return d.memoryBytes();
+    }
+    return d.device().type().equals(dev.backplane.DeviceType.CPU)
+        ? dev.backplane.internal.placement.HostMemory.physicalBytes() : -1;
+  }
+
+  /** What the estimate exceeds on this device ("metal:gpu:0's memory"), or {@code null}. */
+  private static String tooSmall(DeviceInfo d, long estimate) {
+    long capacity = capacity(d);
+    if (capacity < 0 || estimate <= capacity) {
+      return null;
+    }
+    return d.device() + "'s " + (d.memoryKnown() ? "memory" : "host memory (physical RAM)");
+  }
+
+  private static String doesNotFit(ModelSpec spec, long estimate, int batch, String what,
+      long limit) {
+    int fits = fittingBatch(spec, limit);
+    return "needs about " + mb(estimate) + " at batch " + batch + ", more than " + what + " "
+        + mb(limit) + (fits > 0 ? "; batch size " + fits + " would fit"
+            : "; no batch size fits: the weights and optimizer state alone exceed it");
+  }
+
   /** The largest power-of-two batch size whose estimate fits the limit, or 0. */
   private static int fittingBatch(ModelSpec spec, long limit) {
     long[] parts = workingSet(spec);
@@ -244,7 +285,9 @@ final class PlacementPlanner {
     }
   }
 
+  /** Bytes as MB, or as KB below one MB (a small model's estimate would read 0.0 MB). */
   static String mb(long bytes) {
-    return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
+    return bytes < (1 << 20) ? String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0)
+        : String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
   }
 }

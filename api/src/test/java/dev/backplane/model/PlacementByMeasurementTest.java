@@ -39,6 +39,8 @@ class PlacementByMeasurementTest {
     final long nanosPerStep;
     final DeviceType type;
     final AtomicInteger steps = new AtomicInteger();
+    /** What the probe says the device's memory is. */
+    long memory = DeviceInfo.UNKNOWN_MEMORY;
 
     Scripted(String id, int priority, long nanosPerStep, DeviceType type) {
       this.id = id;
@@ -68,7 +70,8 @@ class PlacementByMeasurementTest {
     }
 
     private List<DeviceInfo> devices() {
-      return List.of(new DeviceInfo(Device.of(id, type, 0), DeviceStatus.READY, "scripted"));
+      return List.of(new DeviceInfo(Device.of(id, type, 0), DeviceStatus.READY, "scripted",
+          memory));
     }
 
     @Override
@@ -167,7 +170,7 @@ class PlacementByMeasurementTest {
       Placement p = m.place(options(bp));
       assertThat(p.device().backend()).isEqualTo("cpu1");
       assertThat(p.explain()).contains("gpu1:gpu:0").contains("more than backplane.memory.limit"
-          + " 0.0 MB").contains("batch size");
+          + " 1.0 KB").contains("batch size");
       assertThat(m.isCompiled()).isFalse();
     }
     try (Backplane bp = backplane("priority", "1k", gpu, cpu); Sequential m = model()) {
@@ -176,6 +179,54 @@ class PlacementByMeasurementTest {
           .build();
       assertThatThrownBy(() -> m.compile(strict)).isInstanceOf(PlacementException.class)
           .hasMessageContaining("No device can hold model").hasMessageContaining("needs about");
+    }
+  }
+
+  @Test
+  void aDeviceWhoseMemoryCannotHoldTheModelIsRejectedWithBothNumbersByDefault() {
+    Scripted gpu = new Scripted("gpu1", 200, 1, DeviceType.GPU);
+    Scripted cpu = new Scripted("cpu1", 100, 1, DeviceType.CPU);
+    try (Backplane bp = backplane("priority", null, gpu, cpu); Sequential m = model()) {
+      // Room for the model at batch 4 but not at the placement's batch of 32.
+      gpu.memory = m.estimateMemory(options(bp), 4);
+      assertThat(m.estimateMemory(options(bp), 32)).isGreaterThan(gpu.memory);
+    }
+    try (Backplane bp = backplane("priority", null, gpu, cpu); Sequential m = model()) {
+      Placement p = m.place(options(bp));
+      assertThat(p.device().backend()).isEqualTo("cpu1");
+      assertThat(p.explain()).containsPattern("gpu1:gpu:0  rejected  needs about [0-9.]+ KB at"
+          + " batch 32, more than gpu1:gpu:0's memory [0-9.]+ KB; batch size 4 would fit");
+      assertThat(gpu.steps.get()).isZero();
+    }
+  }
+
+  @Test
+  void whenNotEvenTheCpuCanHoldTheModelPlacementFailsWithTheNumbers() {
+    Scripted gpu = new Scripted("gpu1", 200, 1, DeviceType.GPU);
+    gpu.memory = 1024;
+    Scripted cpu = new Scripted("cpu1", 100, 1, DeviceType.CPU);
+    cpu.memory = 1024;
+    try (Backplane bp = backplane("priority", null, gpu, cpu); Sequential m = model()) {
+      assertThatThrownBy(() -> m.compile(options(bp))).isInstanceOf(PlacementException.class)
+          .hasMessageStartingWith("No device can hold model 'sequential'.")
+          .hasMessageContaining("more than gpu1:gpu:0's memory")
+          .hasMessageContaining("more than cpu1:cpu:0's memory");
+      assertThat(m.isCompiled()).isFalse();
+    }
+  }
+
+  @Test
+  void aCpuWithoutAProbedSizeIsMeasuredAgainstTheHostsPhysicalMemory() {
+    Scripted cpu = new Scripted("cpu1", 100, 1, DeviceType.CPU);
+    DeviceInfo info = new DeviceInfo(Device.cpu("cpu1", 0), DeviceStatus.READY, "scripted");
+    long host = PlacementPlanner.capacity(info);
+    assertThat(host).isEqualTo(dev.backplane.internal.placement.HostMemory.physicalBytes())
+        .isGreaterThan(1L << 26);
+    assertThat(PlacementPlanner.capacity(info.withMemory(5000))).isEqualTo(5000);
+    assertThat(PlacementPlanner.capacity(new DeviceInfo(Device.gpu("g", 0), DeviceStatus.READY,
+        "no size"))).isEqualTo(-1);
+    try (Backplane bp = backplane("priority", null, cpu); Sequential m = model()) {
+      assertThat(m.place(options(bp)).device().backend()).isEqualTo("cpu1");
     }
   }
 

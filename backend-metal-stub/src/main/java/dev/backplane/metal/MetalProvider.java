@@ -111,7 +111,9 @@ public final class MetalProvider implements BackendProvider {
     MetalDevices.MetalGpu gpu = gpus.get(0);
     return Probe.of(new DeviceInfo(DEVICE, DeviceStatus.EXPERIMENTAL, String.format(Locale.ROOT,
         "%s, recommended working set %.1f GiB; detection only: the Metal backend has no kernels"
-            + " yet", gpu.name(), gpu.recommendedWorkingSetBytes() / 1073741824.0)));
+            + " yet", gpu.name(), gpu.recommendedWorkingSetBytes() / 1073741824.0),
+        gpu.recommendedWorkingSetBytes() > 0 ? gpu.recommendedWorkingSetBytes()
+            : DeviceInfo.UNKNOWN_MEMORY));
   }
 
   @Override

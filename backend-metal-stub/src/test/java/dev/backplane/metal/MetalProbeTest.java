@@ -44,7 +44,7 @@ class MetalProbeTest {
     });
     assertThat(d).isEqualTo(new DeviceInfo(MetalProvider.DEVICE, DeviceStatus.EXPERIMENTAL,
         "Apple M2 Pro, recommended working set 10.7 GiB; detection only: the Metal backend has"
-            + " no kernels yet"));
+            + " no kernels yet", 11_453_251_584L));
     assertThat(calls).hasPositiveValue();
   }
 
@@ -63,6 +63,21 @@ class MetalProbeTest {
       Placement p = bp.place(List.of("metal", "accelerate"), Fallback.CPU);
       assertThat(p.explain()).contains("metal:gpu:0").contains(MetalBackend.NO_KERNELS);
       assertThat(p.device()).isNotEqualTo(MetalProvider.DEVICE);
+    }
+  }
+
+  @Test
+  void aModelLargerThanTheRecommendedWorkingSetIsRejectedWithBothNumbers() {
+    try (Backplane bp = TestBackplanes.of(TestBackplanes.config("backplane.canary", "off"),
+        new MetalProvider(() -> List.of(new MetalGpu("Apple M1", 64 << 10))),
+        new ReferenceFakeProvider());
+        dev.backplane.model.Sequential m = new dev.backplane.model.Sequential(new int[] {256},
+            new dev.backplane.model.Dense(256, "relu"), new dev.backplane.model.Dense(1))) {
+      Placement p = m.place(dev.backplane.model.CompileOptions.builder().optimizer("adam")
+          .loss("mse").backplane(bp).device("metal", "accelerate").build());
+      assertThat(p.explain()).containsPattern("metal:gpu:0 +rejected +needs about [0-9.]+ MB at"
+          + " batch 32, more than metal:gpu:0's memory 64.0 KB; no batch size fits");
+      assertThat(p.device()).isEqualTo(dev.backplane.Device.cpu("accelerate", 0));
     }
   }
 

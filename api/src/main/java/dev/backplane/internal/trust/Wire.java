@@ -12,18 +12,32 @@ import dev.backplane.DeviceStatus;
 public final class Wire {
   private Wire() {}
 
+  /** {@code device, status, detail} and, when known, the memory in bytes, tab-separated. */
   public static String encode(DeviceInfo d) {
-    return d.device() + "\t" + d.status().name() + "\t" + escape(d.detail());
+    return d.device() + "\t" + d.status().name() + "\t" + escape(d.detail())
+        + (d.memoryKnown() ? "\t" + d.memoryBytes() : "");
   }
 
-  /** @throws IllegalArgumentException for a malformed line */
+  /**
+   * Reads {@link #encode}'s line (lines written before the memory field read as unknown memory).
+   *
+   * @throws IllegalArgumentException for a malformed line
+   */
   public static DeviceInfo decode(String line) {
-    String[] parts = line.split("\t", 3);
-    if (parts.length != 3) {
+    String[] parts = line.split("\t", 4);
+    if (parts.length < 3) {
       throw new IllegalArgumentException("Malformed device line '" + line + "'");
     }
+    long memory = DeviceInfo.UNKNOWN_MEMORY;
+    if (parts.length == 4) {
+      try {
+        memory = Long.parseLong(parts[3]);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("Malformed device line '" + line + "'", e);
+      }
+    }
     return new DeviceInfo(Device.parse(parts[0]), DeviceStatus.valueOf(parts[1]),
-        unescape(parts[2]));
+        unescape(parts[2]), memory);
   }
 
   public static String escape(String s) {
