@@ -20,7 +20,7 @@ import scala.runtime.AbstractFunction1;
 /**
  * One barrier task's part of steps {@code [from, to)} of an epoch: a replica built by the
  * factory and restored from the driver's checkpoint; per step, the gradients of its shard, the
- * allreduce, and the update every replica applies alike. Its input partition holds its shards of
+ * allreduce ({@link RingAllreduce}), and the update every replica applies alike. Its input partition holds its shards of
  * the whole epoch keyed by epoch position, sorted.
  */
 final class BarrierStage extends AbstractFunction1<Iterator<Tuple2<Integer, Example>>,
@@ -53,7 +53,13 @@ final class BarrierStage extends AbstractFunction1<Iterator<Tuple2<Integer, Exam
     int task = ctx.partitionId();
     int attempt = attemptBase + ctx.stageAttemptNumber();
     java.util.Iterator<Tuple2<Integer, Example>> it = CollectionConverters.asJava(rows);
-    try (Sequential model = factory.create()) {
+    try (Sequential model = factory.create();
+        RingAllreduce ring = new RingAllreduce(task, plan.tasks, ctx::isInterrupted)) {
+      // the one allGather of the stage: every task's ring address
+      String executor = ctx.getTaskInfos()[task].address();
+      int colon = executor.lastIndexOf(':');
+      String host = colon < 0 ? executor : executor.substring(0, colon);
+      ring.connect(ctx.allGather(host + ":" + ring.port()));
       model.setState(state.value().toState());
       Executable exe = model.executable();
       int[] inputShape = model.inputShape();
@@ -65,9 +71,12 @@ final class BarrierStage extends AbstractFunction1<Iterator<Tuple2<Integer, Exam
       }
       float[][] mine = grads.toArray(new float[0][]);
       float[][] sums = new float[mine.length][];
+      int total = 0;
       for (int k = 0; k < mine.length; k++) {
         sums[k] = new float[mine[k].length];
+        total += mine[k].length;
       }
+      float[] flat = new float[total];
       int outputs = model.outputShape()[model.outputShape().length - 1];
       double[] losses = new double[to - from];
       long compute = 0;
@@ -112,8 +121,22 @@ final class BarrierStage extends AbstractFunction1<Iterator<Tuple2<Integer, Exam
               new float[n * outputs], mine);
         }
         long t1 = System.nanoTime();
-        String[] all = ctx.allGather(Allreduce.encode(loss, mine));
-        losses[step - from] = Allreduce.sum(all, sums);
+        int at = 0;
+        for (float[] g : mine) {
+          System.arraycopy(g, 0, flat, at, g.length);
+          at += g.length;
+        }
+        ring.sum(flat);
+        at = 0;
+        for (float[] s : sums) {
+          System.arraycopy(flat, at, s, 0, s.length);
+          at += s.length;
+        }
+        double lossSum = 0;
+        for (double l : ring.gather(loss)) {
+          lossSum += l;
+        }
+        losses[step - from] = lossSum;
         long t2 = System.nanoTime();
         exe.applyGradients(sums, plan.batchRows(step));
         compute += (t1 - t0) + (System.nanoTime() - t2);

@@ -28,7 +28,8 @@ import scala.reflect.ClassTag$;
  * samples go, by a shuffle keyed on their position in the one-machine seeded order, to {@code
  * tasks} barrier tasks; each step every task computes the gradients of its loss sum on its
  * shard of the global batch ({@code Executable.computeGradients}), the sums are added across
- * tasks (an allreduce over {@code BarrierTaskContext.allGather}), and every replica applies the
+ * tasks (a ring allreduce over TCP between the barrier tasks, addresses exchanged with
+ * {@code BarrierTaskContext.allGather}), and every replica applies the
  * same update ({@code Executable.applyGradients}), so the replicas stay identical (checked by a
  * hash of their state after each stage).
  *
