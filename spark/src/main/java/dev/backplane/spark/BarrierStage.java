@@ -96,7 +96,19 @@ final class BarrierStage extends AbstractFunction1<Iterator<Tuple2<Integer, Exam
             pending = row;
             break;
           }
+          // the shuffle must have brought exactly this task's positions, in order
+          int expected = first + plan.shardStart(step, task) + shard.size();
+          if (row._1() != expected) {
+            throw new IllegalStateException("Task " + task + " got epoch position " + row._1()
+                + " where its shard of step " + step + " needs position " + expected);
+          }
           shard.add(row._2());
+        }
+        int want = (task + 1 < plan.tasks ? plan.shardStart(step, task + 1)
+            : plan.batchRows(step)) - plan.shardStart(step, task);
+        if (shard.size() != want) {
+          throw new IllegalStateException("Task " + task + " got " + shard.size() + " samples"
+              + " for step " + step + " but its shard has " + want);
         }
         hook.beforeStep(task, epoch, step, attempt);
         long t0 = System.nanoTime();
