@@ -35,6 +35,9 @@ public final class ProgramBuilder {
    * @throws dev.backplane.ops.OpException naming the layer and op on a shape error
    */
   public static Program build(ModelSpec spec, Program.Kind kind) {
+    if (kind == Program.Kind.APPLY) {
+      return buildApply(spec);
+    }
     Graph g = new Graph();
     Ops ops = new Ops(g);
     Map<String, Node> inputs = new LinkedHashMap<>();
@@ -42,7 +45,8 @@ public final class ProgramBuilder {
     Node iteration = ops.input("iteration", DType.INT32);
     inputs.put("x", x);
     inputs.put("iteration", iteration);
-    LayerContext ctx = new LayerContext(ops, kind == Program.Kind.TRAIN, iteration, spec.seed());
+    LayerContext ctx = new LayerContext(ops,
+        kind == Program.Kind.TRAIN || kind == Program.Kind.GRADIENTS, iteration, spec.seed());
     List<Node> trainable = new ArrayList<>();
     Topology topology = spec.topology();
     List<Node> values = new ArrayList<>(unpack(ops, x, topology.inputShapes()));
@@ -116,7 +120,72 @@ public final class ProgramBuilder {
       g.scope("");
       return new Program(kind, g, inputs, output, lossSum, Map.of());
     }
+    if (kind == Program.Kind.GRADIENTS) {
+      if (!ctx.stateUpdates().isEmpty()) {
+        throw new IllegalArgumentException("Model '" + spec.name() + "' updates non-trainable"
+            + " state in training " + ctx.stateUpdates().keySet() + " (BatchNormalization moving"
+            + " statistics), which a gradients-only step cannot carry; train it with fit() on one"
+            + " machine, or drop the layer");
+      }
+      Map<String, Node> grads = new LinkedHashMap<>();
+      List<Node> sums = Gradients.of(lossSum, trainable);
+      for (int k = 0; k < trainable.size(); k++) {
+        grads.put(trainable.get(k).attrs().s("name"), sums.get(k));
+      }
+      g.scope("");
+      return new Program(kind, g, inputs, output, lossSum, grads);
+    }
     List<Node> grads = Gradients.of(ops.mean(perSample), trainable);
+    Map<String, Node> updates = optimizerUpdates(spec, ops, trainable, grads, iteration);
+    updates.putAll(ctx.stateUpdates());
+    g.scope("");
+    return new Program(kind, g, inputs, output, lossSum, updates);
+  }
+
+  /**
+   * The {@link Program.Kind#APPLY} program: the optimizer's update (clipping included) from
+   * gradient sums fed as inputs, scaled by the {@code scale} input; the same graph the train
+   * program builds after its gradients, so the same update.
+   */
+  private static Program buildApply(ModelSpec spec) {
+    Graph g = new Graph();
+    Ops ops = new Ops(g);
+    Map<String, Node> inputs = new LinkedHashMap<>();
+    inputs.put("x", ops.input("x", DType.FLOAT32, batched(spec.inputShape())));
+    Node iteration = ops.input("iteration", DType.INT32);
+    inputs.put("iteration", iteration);
+    Node scale = ops.input("scale", DType.FLOAT32);
+    inputs.put("scale", scale);
+    List<Node> trainable = new ArrayList<>();
+    List<List<int[]>> firstInputs = spec.topology().layerInputShapes(spec.layers());
+    for (int i = 0; i < spec.layers().size(); i++) {
+      Layer layer = spec.layers().get(i);
+      String scope = g.scope(layer.name());
+      try {
+        for (ParameterSpec p : layer.parameters(firstInputs.get(i))) {
+          if (p.trainable()) {
+            trainable.add(ops.variable(layer.name() + "/" + p.name(), p.shape()));
+          }
+        }
+      } finally {
+        g.scope(scope);
+      }
+    }
+    List<Node> grads = new ArrayList<>();
+    for (Node w : trainable) {
+      String name = Program.GRADIENT_INPUT + w.attrs().s("name");
+      Node sum = ops.input(name, DType.FLOAT32, w.shape());
+      inputs.put(name, sum);
+      grads.add(ops.mul(sum, scale));
+    }
+    Map<String, Node> updates = optimizerUpdates(spec, ops, trainable, grads, iteration);
+    g.scope("");
+    return new Program(Program.Kind.APPLY, g, inputs, scale, null, updates);
+  }
+
+  private static Map<String, Node> optimizerUpdates(ModelSpec spec, Ops ops, List<Node> trainable,
+      List<Node> grads, Node iteration) {
+    Graph g = ops.graph();
     Optimizer optimizer = spec.optimizer();
     g.scope("optimizer " + optimizer.kerasName());
     grads = optimizer.clipGradients(ops, grads);
@@ -135,9 +204,7 @@ public final class ProgramBuilder {
         updates.put(slots.get(s).attrs().s("name"), u.slots().get(s));
       }
     }
-    updates.putAll(ctx.stateUpdates());
-    g.scope("");
-    return new Program(kind, g, inputs, output, lossSum, updates);
+    return updates;
   }
 
   /** The model inputs, sliced out of the packed {@code x} when there are several. */

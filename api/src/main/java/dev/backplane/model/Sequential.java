@@ -961,6 +961,38 @@ public final class Sequential implements AutoCloseable {
     return e;
   }
 
+  /**
+   * The first half of a data-parallel step (see {@link Executable#computeGradients}): the loss
+   * sum of this batch and its gradient sums, applying nothing; under the step lock, like a
+   * training step. For trainers that sum gradients across workers, such as Spark's.
+   *
+   * @return the sum over the batch of the per-sample losses
+   * @throws dev.backplane.UnsupportedFeatureException if the model's backend cannot split a step
+   */
+  public double computeGradients(Tensor x, Tensor y, float[] outputs, float[][] gradients) {
+    stepLock.writeLock().lock();
+    try {
+      return current().computeGradients(x, y, outputs, gradients);
+    } finally {
+      stepLock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * The second half of a data-parallel step (see {@link Executable#applyGradients}): the
+   * optimizer's update from gradient sums over {@code samples} samples; under the step lock.
+   *
+   * @throws dev.backplane.UnsupportedFeatureException if the model's backend cannot split a step
+   */
+  public void applyGradients(float[][] gradientSums, int samples) {
+    stepLock.writeLock().lock();
+    try {
+      current().applyGradients(gradientSums, samples);
+    } finally {
+      stepLock.writeLock().unlock();
+    }
+  }
+
   /** One training step under the step lock. */
   double trainStep(Tensor x, Tensor y, float[] out) {
     stepLock.writeLock().lock();

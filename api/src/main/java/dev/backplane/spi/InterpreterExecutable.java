@@ -1,6 +1,7 @@
 package dev.backplane.spi;
 
 import dev.backplane.Device;
+import dev.backplane.model.ProgramBuilder;
 import dev.backplane.model.Programs;
 import dev.backplane.ops.Interpreter;
 import dev.backplane.ops.Node;
@@ -25,6 +26,9 @@ public final class InterpreterExecutable implements Executable {
   private final Map<String, NamedArray> state = new LinkedHashMap<>();
   private long iterations;
   private boolean closed;
+  /** Built on first use: only data-parallel training needs them. */
+  private Program gradientsProgram;
+  private Program applyProgram;
 
   /** Compiles a spec for the interpreter (builds its programs) and loads its initial state. */
   public InterpreterExecutable(ModelSpec spec, Device device) {
@@ -59,6 +63,87 @@ public final class InterpreterExecutable implements Executable {
     }
     iterations++;
     return values.get(0).data()[0];
+  }
+
+  @Override
+  public synchronized double computeGradients(Tensor x, Tensor y, float[] outputs,
+      float[][] gradients) {
+    if (gradientsProgram == null) {
+      gradientsProgram = ProgramBuilder.build(spec, Program.Kind.GRADIENTS);
+    }
+    Program p = gradientsProgram;
+    if (gradients.length != p.updates().size()) {
+      throw new IllegalArgumentException("gradients has " + gradients.length + " arrays but model '"
+          + spec.name() + "' has " + p.updates().size() + " trainable variables");
+    }
+    List<Node> roots = new ArrayList<>(List.of(p.loss(), p.output()));
+    roots.addAll(p.updates().values());
+    List<RefTensor> values = run(p, roots, x, y);
+    copyOutputs(values.get(1), outputs);
+    for (int k = 0; k < gradients.length; k++) {
+      RefTensor g = values.get(2 + k);
+      if (gradients[k].length != g.size()) {
+        throw new IllegalArgumentException("gradients[" + k + "] has " + gradients[k].length
+            + " values but variable '" + names(p).get(k) + "' has " + g.size());
+      }
+      for (int i = 0; i < g.size(); i++) {
+        gradients[k][i] = (float) g.data()[i];
+      }
+    }
+    return values.get(0).data()[0];
+  }
+
+  @Override
+  public synchronized void applyGradients(float[][] gradientSums, int samples) {
+    ensureOpen();
+    if (samples < 1) {
+      throw new IllegalArgumentException("samples must be at least 1, got " + samples);
+    }
+    if (applyProgram == null) {
+      applyProgram = ProgramBuilder.build(spec, Program.Kind.APPLY);
+    }
+    Program p = applyProgram;
+    Map<String, RefTensor> feeds = new HashMap<>();
+    feeds.put("iteration", RefTensor.scalar((int) iterations));
+    feeds.put("scale", RefTensor.scalar(1.0 / samples));
+    int k = 0;
+    for (Map.Entry<String, Node> e : p.inputs().entrySet()) {
+      if (e.getKey().startsWith(Program.GRADIENT_INPUT)) {
+        if (k >= gradientSums.length || gradientSums[k].length != size(e.getValue().shape())) {
+          throw new IllegalArgumentException("gradientSums do not match the trainable variables"
+              + " of model '" + spec.name() + "' at " + e.getKey());
+        }
+        feeds.put(e.getKey(), RefTensor.of(gradientSums[k], e.getValue().shape()));
+        k++;
+      }
+    }
+    if (k != gradientSums.length) {
+      throw new IllegalArgumentException("gradientSums has " + gradientSums.length
+          + " arrays but model '" + spec.name() + "' has " + k + " trainable variables");
+    }
+    Map<String, RefTensor> vars = new HashMap<>();
+    for (NamedArray a : state.values()) {
+      vars.put(a.name(), RefTensor.of(a.values(), a.shape()));
+    }
+    List<String> names = new ArrayList<>(p.updates().keySet());
+    List<RefTensor> values = Interpreter.run(new ArrayList<>(p.updates().values()), feeds, vars);
+    for (int i = 0; i < names.size(); i++) {
+      NamedArray old = state.get(names.get(i));
+      state.put(names.get(i), new NamedArray(old.name(), old.shape(), values.get(i).toFloats()));
+    }
+    iterations++;
+  }
+
+  private static List<String> names(Program p) {
+    return new ArrayList<>(p.updates().keySet());
+  }
+
+  private static int size(int[] shape) {
+    int n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    return n;
   }
 
   @Override

@@ -32,8 +32,26 @@ public final class Program {
     /** Forward in inference mode and the loss; no updates. */
     EVALUATE,
     /** Forward in inference mode. */
-    PREDICT
+    PREDICT,
+    /**
+     * Forward in training mode, loss and the gradients of the batch's loss <em>sum</em>, not
+     * applied: {@link #updates()} maps each trainable variable's name to its gradient (the
+     * backend returns them instead of writing them). For data-parallel training, where the sums
+     * of several shards' gradients make the batch's gradient.
+     */
+    GRADIENTS,
+    /**
+     * The optimizer update from given gradient sums: inputs {@code iteration}, {@code scale}
+     * (float32 scalar, 1 / the global batch size) and {@value #GRADIENT_INPUT}{@code <name>} per
+     * trainable variable; {@link #updates()} as in {@link #TRAIN}; no loss; {@link #output()} is
+     * the {@code scale} input (there is no model output). An {@code x} input is declared but
+     * unused, so compilers that look it up still work.
+     */
+    APPLY
   }
+
+  /** The prefix of an {@link Kind#APPLY} program's gradient inputs, before the variable name. */
+  public static final String GRADIENT_INPUT = "gradient:";
 
   private final Kind kind;
   private final Graph graph;
@@ -46,8 +64,9 @@ public final class Program {
    * A program.
    *
    * @param inputs input nodes by name ({@code x}, {@code y}, {@code iteration})
-   * @param loss the loss sum, {@code null} for predict
-   * @param updates new variable values by variable name (train only)
+   * @param loss the loss sum, {@code null} for predict and apply
+   * @param updates new variable values by variable name (train and apply), or gradients by
+   *     variable name (gradients)
    */
   public Program(Kind kind, Graph graph, Map<String, Node> inputs, Node output, Node loss,
       Map<String, Node> updates) {
@@ -57,7 +76,7 @@ public final class Program {
     this.output = Objects.requireNonNull(output, "output");
     this.loss = loss;
     this.updates = Collections.unmodifiableMap(new LinkedHashMap<>(updates));
-    if (kind != Kind.PREDICT && loss == null) {
+    if (kind != Kind.PREDICT && kind != Kind.APPLY && loss == null) {
       throw new IllegalArgumentException(kind + " program needs a loss");
     }
   }
@@ -92,7 +111,10 @@ public final class Program {
     return loss;
   }
 
-  /** New value per variable name, applied after the step; empty unless {@link Kind#TRAIN}. */
+  /**
+   * New value per variable name, applied after the step ({@link Kind#TRAIN}, {@link Kind#APPLY}),
+   * or the gradient per trainable variable name ({@link Kind#GRADIENTS}); else empty.
+   */
   public Map<String, Node> updates() {
     return updates;
   }

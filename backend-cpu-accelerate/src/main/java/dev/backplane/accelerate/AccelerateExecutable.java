@@ -65,6 +65,8 @@ final class AccelerateExecutable implements Executable {
   private final Mat[] evaluateBound;
   private long iterations;
   private volatile boolean closed;
+  /** The data-parallel split step, compiled on first use. */
+  private GradientSteps split;
 
   AccelerateExecutable(Device device, ModelSpec spec, Programs programs, MatrixEngine engine,
       ComputePool pool, Runnable onClose) {
@@ -227,6 +229,26 @@ final class AccelerateExecutable implements Executable {
     }
     iterations++;
     return loss;
+  }
+
+  @Override
+  public double computeGradients(Tensor x, Tensor y, float[] outputs, float[][] gradients) {
+    int n = checkBatch(x, y, outputs);
+    return split().computeGradients(x, y, n, outputs, gradients, state, iterations);
+  }
+
+  @Override
+  public void applyGradients(float[][] gradientSums, int samples) {
+    ensureOpen();
+    split().apply(gradientSums, samples, state, iterations);
+    iterations++;
+  }
+
+  private GradientSteps split() {
+    if (split == null) {
+      split = new GradientSteps(spec, names, shapes, engine, pool);
+    }
+    return split;
   }
 
   private void flush(Mat m, int cols, int rows) {
@@ -436,6 +458,10 @@ final class AccelerateExecutable implements Executable {
       evaluateFrame = null;
     }
     predictFrames.close();
+    if (split != null) {
+      split.close();
+      split = null;
+    }
     for (Mat m : state) {
       m.close();
     }

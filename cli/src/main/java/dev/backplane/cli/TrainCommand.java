@@ -73,6 +73,15 @@ final class TrainCommand implements Callable<Integer> {
       + " columns, comma-separated (default: every column but the label)")
   List<String> columns;
 
+  @Option(names = "--spark", description = "Train data-parallel on this Spark master (e.g."
+      + " local[2], yarn, spark://host:7077) with the same per-epoch losses; needs Spark on the"
+      + " class path (spark-submit)")
+  String spark;
+
+  @Option(names = "--tasks", defaultValue = "0", description = "With --spark: barrier tasks"
+      + " (default: the cluster's task slots)")
+  int tasks;
+
   @Option(names = "--explain", description = "Also print the environment and configuration dump")
   boolean explain;
 
@@ -111,6 +120,22 @@ final class TrainCommand implements Callable<Integer> {
         long start = System.nanoTime();
         FitOptions fit = FitOptions.builder().epochs(epochs).batchSize(batchSize)
             .verbose(verbosity).output(out).callbacks(report.callbacks()).build();
+        if (spark != null) {
+          if (!SparkTrain.available()) {
+            throw new IllegalArgumentException("--spark needs Apache Spark on the class path;"
+                + " run the command through spark-submit (see the README, Training on Spark)");
+          }
+          var h = SparkTrain.train(spark, tasks, name, seed,
+              userData == null ? null : userData.featureShape(), model, job.x(), job.y(),
+              userData, epochs, batchSize, out);
+          Map<String, Double> result = userData == null ? model.evaluate(job.x(), job.y())
+              : model.evaluate(userData, 32);
+          out.printf(Locale.ROOT, "Trained %d epochs on Spark (%d tasks on %s) in %.2f s;"
+              + " evaluate: loss %.4f - %s %.4f%n", h.loss().size(), h.tasks(),
+              String.join(", ", new java.util.LinkedHashSet<>(h.devices())), h.seconds(),
+              result.get("loss"), job.metric(), result.get(job.metric()));
+          return 0;
+        }
         History history = userData == null ? model.fit(job.x(), job.y(), fit)
             : model.fit(userData, fit);
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -1,4 +1,4 @@
-package dev.backplane.cli;
+package dev.backplane.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The modules' descriptors work where users put them: the CLI runs from the module path (its
- * main module {@code dev.backplane.cli}, the backends bound as services through their {@code
- * provides} clauses, not {@code META-INF/services} on a class path) and finds every backend.
- * The tests themselves run on the class path (see the root pom).
+ * The modules' descriptors work where users put them: {@link ListDevices} runs from the module
+ * path (main module {@code dev.backplane.examples}; the backends bound as services through their
+ * {@code provides} clauses, not {@code META-INF/services} on a class path) and finds every
+ * backend. The tests themselves run on the class path (see the root pom).
  */
 class ModulePathTest {
   /** Test-only libraries of this class path, which are no part of an application. */
@@ -29,7 +29,7 @@ class ModulePathTest {
   @TempDir Path dir;
 
   @Test
-  void theCliRunsOnTheModulePathAndBindsEveryBackendAsAService()
+  void anApplicationOnTheModulePathBindsEveryBackendAsAService()
       throws IOException, InterruptedException {
     String modulePath = Arrays.stream(System.getProperty("java.class.path")
             .split(File.pathSeparator))
@@ -41,7 +41,7 @@ class ModulePathTest {
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "--add-modules", "jdk.incubator.vector", "--module-path", modulePath,
         "-Dbackplane.cache.dir=" + dir.resolve("cache"), "-m",
-        "dev.backplane.cli/dev.backplane.cli.Main", "devices")
+        "dev.backplane.examples/dev.backplane.examples.ListDevices")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     p.getOutputStream().close();
     boolean done = p.waitFor(300, TimeUnit.SECONDS); // hang guard only
@@ -52,9 +52,9 @@ class ModulePathTest {
     assertThat(done).as(out).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).as(out).doesNotContain("ResolutionException", "FindException")
-        .containsPattern("(?m)^accelerate:cpu:0 +cpu +READY")
-        .containsPattern("(?m)^tf-java:cpu:0 +cpu +READY")
-        .containsPattern("(?m)^metal:gpu:0 ")
+        .containsPattern("(?m)^accelerate:cpu:0  READY  ")
+        .containsPattern("(?m)^tf-java:cpu:0  READY  ")
+        .containsPattern("(?m)^metal:gpu:0  UNAVAILABLE  ")
         .contains("Backplane backends: metal (priority 200, dev.backplane.metal.MetalProvider),"
             + " accelerate (priority 100, dev.backplane.accelerate.AccelerateProvider), tf-java"
             + " (priority 50, dev.backplane.tfjava.TfJavaProvider)");
