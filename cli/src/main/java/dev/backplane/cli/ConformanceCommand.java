@@ -40,6 +40,11 @@ final class ConformanceCommand implements Callable<Integer> {
       + " maxDeviation, tolerance, reason}")
   boolean json;
 
+  @Option(names = "--report", paramLabel = "FILE",
+      description = "Also write an HTML page: the matrix and every whole-model check's loss"
+          + " curves of each backend overlaid on the reference")
+  java.nio.file.Path reportFile;
+
   @Option(names = "-D", paramLabel = "key=value",
       description = "Set a configuration key for the backends under test, e.g."
           + " -Dbackplane.threads=2")
@@ -98,6 +103,9 @@ final class ConformanceCommand implements Callable<Integer> {
         }
         report = report.plus(kit.run());
       }
+    }
+    if (reportFile != null) {
+      dev.backplane.reports.ConformancePage.write(report, reportFile);
     }
     if (json) {
       out.println(Json.write(rows(report)));

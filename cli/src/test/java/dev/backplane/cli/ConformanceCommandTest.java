@@ -49,6 +49,23 @@ class ConformanceCommandTest {
   }
 
   @Test
+  void reportWritesThePageWithTheModelChecksCurves(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws java.io.IOException {
+    java.nio.file.Path page = dir.resolve("conformance.html");
+    int code = run(new BackendProvider[] {new FakeProvider("fake", 1)}, "--check",
+        "model/reference,forward/dense", "--report", page.toString());
+
+    // The recording fake computes no real model, so both checks fail: the page shows by how much.
+    assertThat(code).isEqualTo(1);
+    String html = java.nio.file.Files.readString(page);
+    assertThat(html).contains("<li>fake: 0 passed, 2 failed, 0 skipped</li>")
+        .contains("<figure id=\"curve-model-reference\" data-series=\"reference|fake\""
+            + " data-points=\"3|3\">")
+        .contains("<tr data-check=\"forward/dense\">");
+    assertThat(out.toString()).contains("fake (fake:cpu:0): 0 passed, 2 failed");
+  }
+
+  @Test
   void missingHardwareIsSkippedNotFailedAndTheMatrixSaysWhy() {
     FakeProvider metal = FakeProvider.withDevice("metal", 200, DeviceType.GPU,
         DeviceStatus.UNAVAILABLE, "Metal needs macOS on Apple silicon; this is Linux amd64");

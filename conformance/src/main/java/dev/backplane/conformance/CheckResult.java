@@ -1,5 +1,7 @@
 package dev.backplane.conformance;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,15 +18,24 @@ import java.util.Objects;
  *     not numeric
  * @param reason why it failed or was skipped, or a note on a pass; never {@code null}, may be
  *     empty
+ * @param curves for whole-model checks, the per-epoch losses compared: {@code tested} (this
+ *     backend) and {@code reference}; empty for other checks
  */
 public record CheckResult(String backend, String device, String check, Status status,
-    Double maxDeviation, Double tolerance, String reason) {
+    Double maxDeviation, Double tolerance, String reason, Map<String, List<Double>> curves) {
   /** Validates the components. */
   public CheckResult {
     Objects.requireNonNull(backend, "backend");
     Objects.requireNonNull(check, "check");
     Objects.requireNonNull(status, "status");
     reason = reason == null ? "" : reason;
+    curves = curves == null ? Map.of() : Map.copyOf(curves);
+  }
+
+  /** A result without loss curves (every check but the whole-model ones). */
+  public CheckResult(String backend, String device, String check, Status status,
+      Double maxDeviation, Double tolerance, String reason) {
+    this(backend, device, check, status, maxDeviation, tolerance, reason, Map.of());
   }
 
   /** The category of the check: the part of its id before the first slash. */

@@ -19,7 +19,8 @@ final class ModelChecks {
     double state = Deviation.states(tested.state(), reference.state());
     return Measurement.of(Deviation.worse(losses, state), "epoch losses " + tested.epochLosses()
         + " vs reference " + reference.epochLosses() + " (deviation " + Report.number(losses)
-        + "); final state deviation " + Report.number(state));
+        + "); final state deviation " + Report.number(state))
+        .withCurves(tested.epochLosses(), reference.epochLosses());
   }
 
   static Curve trainOn(Session s, ModelCase c, boolean reference) {

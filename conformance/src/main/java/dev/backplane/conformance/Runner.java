@@ -4,6 +4,7 @@ import dev.backplane.DeviceInfo;
 import dev.backplane.UnsupportedFeatureException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Runs checks against one backend's session and turns outcomes into {@link CheckResult}s. */
@@ -39,9 +40,10 @@ final class Runner implements AutoCloseable {
       if (tol != null && Deviation.isWorse(m.deviation(), tol)) {
         return result(device, check, Status.FAIL, m.deviation(), "deviation "
             + Report.number(m.deviation()) + " exceeds tolerance " + Report.number(tol) + ": "
-            + m.note());
+            + m.note(), m.curves());
       }
-      return result(device, check, Status.PASS, tol == null ? null : m.deviation(), m.note());
+      return result(device, check, Status.PASS, tol == null ? null : m.deviation(), m.note(),
+          m.curves());
     } catch (CheckSkipped e) {
       return result(device, check, Status.SKIP, null, e.getMessage());
     } catch (UnsupportedFeatureException e) {
@@ -55,8 +57,13 @@ final class Runner implements AutoCloseable {
 
   private CheckResult result(String device, Check check, Status status, Double deviation,
       String reason) {
+    return result(device, check, status, deviation, reason, Map.of());
+  }
+
+  private CheckResult result(String device, Check check, Status status, Double deviation,
+      String reason, Map<String, List<Double>> curves) {
     return new CheckResult(backendId, device, check.id(), status, deviation, check.tolerance(),
-        reason);
+        reason, curves);
   }
 
   private CheckResult known(Check check, CheckResult r) {
@@ -68,11 +75,11 @@ final class Runner implements AutoCloseable {
     if (r.status() == Status.FAIL) {
       return new CheckResult(r.backend(), r.device(), r.check(), Status.SKIP, r.maxDeviation(),
           r.tolerance(), "known gap: " + g.reason() + " (declared in " + g.source()
-          + "; measured: " + r.reason() + ")");
+          + "; measured: " + r.reason() + ")", r.curves());
     }
     return new CheckResult(r.backend(), r.device(), r.check(), r.status(), r.maxDeviation(),
         r.tolerance(), "declared as a known gap (" + g.source() + ") but passes; remove the"
-        + " gap. " + r.reason());
+        + " gap. " + r.reason(), r.curves());
   }
 
   @Override

@@ -187,7 +187,7 @@ final class ReportCharts {
     return f.id().equals("chart-devices") ? TIMELINE_HEIGHT : HEIGHT;
   }
 
-  private static Figure lines(String id, String title, String x, String y,
+  static Figure lines(String id, String title, String x, String y,
       Map<String, List<Double>> series, int firstX) {
     int n = series.values().stream().mapToInt(List::size).max().orElse(0);
     List<Double> xs = new ArrayList<>();
