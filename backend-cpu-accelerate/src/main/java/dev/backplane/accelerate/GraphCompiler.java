@@ -80,6 +80,19 @@ final class GraphCompiler {
     }
   }
 
+  /**
+   * The matrix products one run of {@code compiled} makes at batch size {@code batch}, in step
+   * order (a shape run twice is listed twice).
+   */
+  static List<GemmShape> gemmShapes(Compiled compiled, int batch) {
+    int[][] shapes = probe(compiled.nodes, compiled.rules, batch);
+    List<GemmShape> out = new ArrayList<>();
+    for (Step s : compiled.steps) {
+      s.gemmShapes(shapes, out);
+    }
+    return out;
+  }
+
   /** Compiles a program. */
   static Compiled compile(Program program) {
     int size = program.graph().size();
@@ -897,6 +910,12 @@ final class GraphCompiler {
       return false;
     }
 
+    /**
+     * Adds the matrix products this step runs, at the node shapes {@code shapes} of one batch
+     * size, to {@code out}; steps without products add nothing.
+     */
+    void gemmShapes(int[][] shapes, List<GemmShape> out) {}
+
     /** Splits rows over the pool when the work is large enough, else runs them here. */
     final void split(Frame f, int rows, long work) {
       if (f.pool == null || rows < 2 || work < PARALLEL_WORK || f.pool.threads() < 2) {
@@ -1076,6 +1095,16 @@ final class GraphCompiler {
       this.b = b;
       this.ta = ta;
       this.tb = tb;
+    }
+
+    @Override
+    void gemmShapes(int[][] shapes, List<GemmShape> out) {
+      int[] as = shapes[a];
+      int[] bs = shapes[b];
+      if (as.length == 2 && bs.length == 2) {
+        out.add(new GemmShape(ta, tb, ta ? as[1] : as[0], tb ? bs[0] : bs[1],
+            ta ? as[0] : as[1]));
+      }
     }
 
     @Override

@@ -71,7 +71,7 @@ public final class StepProfile {
       }
       rows.sort((a, b) -> Long.compare(b[1], a[1]));
       System.out.printf("%s on %s, %d threads: %.3f ms a step, steps %.3f ms%n", model,
-          backend.devices().get(0).detail(), threads, total / 1e6 / steps, sum / 1e6 / steps);
+          backend.kernels(exe), threads, total / 1e6 / steps, sum / 1e6 / steps);
       for (long[] row : rows.subList(0, Math.min(25, rows.size()))) {
         Node n = c.nodes[(int) row[0]];
         String ins = "";
