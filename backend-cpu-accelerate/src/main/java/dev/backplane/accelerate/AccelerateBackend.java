@@ -164,18 +164,23 @@ public final class AccelerateBackend implements Backend {
     MatrixEngine chosen = engine;
     String note = kernels.detail();
     if (measuredJava != null) {
-      KernelChoice.Verdict v = KernelChoice.choose(GraphCompiler.gemmShapes(GraphCompiler.compile(
-          programs.train()), KernelChoice.BATCH),
-          machine, timer, kernelCache);
       String library = kernels.nativeGemm().library();
       String name = library.startsWith("OpenBLAS") ? "OpenBLAS"
           : library.startsWith(AccelerateGemm.FRAMEWORK_NAME) ? "Apple Accelerate"
           : library.contains(" via ") ? library.substring(0, library.indexOf(" via ")) : library;
-      note = "model '" + spec.name() + "': " + v.describe(name);
-      if (v.kernel() == KernelChoice.Kernel.JAVA) {
-        chosen = measuredJava;
+      try {
+        KernelChoice.Verdict v = KernelChoice.choose(GraphCompiler.gemmShapes(
+            GraphCompiler.compile(programs.train()), KernelChoice.BATCH), machine, timer,
+            kernelCache);
+        note = "model '" + spec.name() + "': " + v.describe(name);
+        if (v.kernel() == KernelChoice.Kernel.JAVA) {
+          chosen = measuredJava;
+        }
+      } catch (RuntimeException e) {
+        // Timing is an optimisation: a model it cannot time runs on the native BLAS.
+        note = "model '" + spec.name() + "': " + name + " kept; the timing failed: " + e;
       }
-      if (logged.add(v.kernel() + " " + spec.name())) {
+      if (logged.add(note.replaceAll("[0-9.]+ ms", ""))) {
         LOG.info("accelerate: " + note);
       }
     }

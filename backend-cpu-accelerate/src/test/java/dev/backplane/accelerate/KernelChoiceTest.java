@@ -230,6 +230,20 @@ class KernelChoiceTest {
   }
 
   @Test
+  void aModelTheTimerCannotTimeStaysOnTheNativeBlas() {
+    ModelSpec spec = Fixtures.spec(4, Loss.MEAN_SQUARED_ERROR, new Adam(), 1,
+        new Dense(2, "linear"));
+    try (AccelerateBackend backend = AccelerateBackend.open(Fixtures.context(false,
+        BlasMode.KEY.name(), "auto", "backplane.probe.cache", "0"), (kernel, shape) -> {
+          throw new IllegalStateException("no timing here");
+        }); Executable exe = backend.compile(spec, AccelerateBackend.DEVICE)) {
+      assertThat(backend.kernels(exe)).isEqualTo("model 'test': OpenBLAS kept; the timing"
+          + " failed: java.lang.IllegalStateException: no timing here");
+      assertThat(exe.trainStep(Tensor.zeros(3, 4), Tensor.zeros(3, 2), new float[6])).isZero();
+    }
+  }
+
+  @Test
   void onlyOpenExecutablesHaveKernelNotes() {
     try (AccelerateBackend backend = Fixtures.backend("java", 1)) {
       ModelSpec spec = Fixtures.spec(4, Loss.MEAN_SQUARED_ERROR, new Adam(), 1,
