@@ -60,13 +60,7 @@ final class Runners {
           BackplaneBackend.of(name, null), base, threads, task);
       case "tf-java-spi" -> BackplaneSpiRunner.open(BackplaneBackend.TF_JAVA, base, threads, task);
       case TfGraphMlp.NAME -> new TfGraphMlp(task, threads);
-      case DjlMlp.NAME -> {
-        if (task.convnet()) {
-          throw new UnsupportedOperationException("the DJL peer is written for the MLPs only;"
-              + " its convnet (Conv2d blocks, NCHW) is not built yet");
-        }
-        yield new DjlMlp(task, threads);
-      }
+      case DjlMlp.NAME -> new DjlMlp(task, threads);
       default -> throw new IllegalArgumentException("Unknown runner '" + name + "'. Expected one"
           + " of " + String.join(" | ", MLP));
     };

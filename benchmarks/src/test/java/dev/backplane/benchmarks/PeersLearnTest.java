@@ -2,7 +2,6 @@ package dev.backplane.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.backplane.cli.bench.BackplaneBackend;
 import dev.backplane.cli.bench.BackplaneRunner;
@@ -28,8 +27,6 @@ class PeersLearnTest {
   Stream<DynamicTest> lossFalls() {
     return PEERS.entrySet().stream().flatMap(peer -> LossCheck.tasks(42).stream()
         .map(task -> DynamicTest.dynamicTest(peer.getKey() + " on " + task.name(), () -> {
-          assumeFalse(task.convnet() && peer.getKey().equals(DjlMlp.NAME),
-              "the DJL peer has no convnet yet (the benchmark leaves it out of mnist-cnn)");
           int epochs = task.sparse() ? LossCheck.MNIST_EPOCHS : LossCheck.SEED_EPOCHS;
           double[] peerLoss;
           try (MlpRunner r = peer.getValue().apply(task, 1)) {
