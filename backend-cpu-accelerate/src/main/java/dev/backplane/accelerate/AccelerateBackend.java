@@ -11,9 +11,11 @@ import dev.backplane.spi.ModelSpec;
 import dev.backplane.spi.OpSupport;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
 /**
  * The opened accelerate backend: one CPU device, {@code accelerate:cpu:0}, a fixed pool of
@@ -24,15 +26,26 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AccelerateBackend implements Backend {
   /** The backend's only device. */
   public static final Device DEVICE = Device.cpu(AccelerateProvider.ID, 0);
+  private static final Logger LOG = Logger.getLogger("dev.backplane.accelerate");
 
   private final Kernels kernels;
   private final ComputePool pool;
   private final Gemm gemm;
   private final MatrixEngine engine;
   private final Set<AccelerateExecutable> open = ConcurrentHashMap.newKeySet();
+  /** The Vector API engine {@link KernelChoice} weighs against the native one, else null. */
+  private final MatrixEngine measuredJava;
+  private final KernelChoice.Timer timer;
+  private final KernelCache kernelCache;
+  private final String machine;
+  private final String detail;
+  /** Per open executable: which kernels run its products, and why. */
+  private final Map<Executable, String> kernelNotes = new ConcurrentHashMap<>();
+  private final Set<String> logged = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private AccelerateBackend(Kernels kernels, ComputePool pool) {
+  private AccelerateBackend(Kernels kernels, ComputePool pool, boolean measure,
+      KernelChoice.Timer timer, KernelCache kernelCache) {
     this.kernels = kernels;
     this.pool = pool;
     if (kernels.isNative()) {
@@ -43,6 +56,22 @@ public final class AccelerateBackend implements Backend {
       this.gemm = javaGemm;
       this.engine = MatrixEngine.java(javaGemm);
     }
+    if (measure && kernels.isNative()) {
+      this.measuredJava = MatrixEngine.java(new VectorGemm(pool));
+      this.timer = timer != null ? timer : new GemmTimer(engine, measuredJava);
+      this.kernelCache = kernelCache;
+      this.machine = kernels.nativeGemm().library() + "|vector " + VectorGemm.vectorBits()
+          + "|threads " + kernels.threads() + "|cpus " + Runtime.getRuntime().availableProcessors()
+          + "|" + System.getProperty("os.arch") + "|OPENBLAS_CORETYPE="
+          + System.getenv("OPENBLAS_CORETYPE") + "|java " + System.getProperty("java.version");
+      this.detail = detail(kernels, true, kernelCache);
+    } else {
+      this.measuredJava = null;
+      this.timer = null;
+      this.kernelCache = null;
+      this.machine = null;
+      this.detail = kernels.detail();
+    }
   }
 
   /**
@@ -52,9 +81,36 @@ public final class AccelerateBackend implements Backend {
    * @throws dev.backplane.BackendException when {@code native} is forced and cannot load
    */
   public static AccelerateBackend open(BackendContext context) {
+    return open(context, null);
+  }
+
+  /** Whether {@code auto} times the native BLAS against the Vector API for this context. */
+  static boolean measures(BackendContext context) {
+    return !context.reference() && context.get(BlasMode.KEY) == BlasMode.AUTO
+        && VectorSupport.present();
+  }
+
+  /** The device detail: the kernels, and under a measured {@code auto} how a model's are chosen. */
+  static String detail(Kernels kernels, boolean measure, KernelCache cache) {
+    if (!measure || !kernels.isNative()) {
+      return kernels.detail();
+    }
+    return kernels.detail() + "; " + BlasMode.KEY.name() + "=auto: each model's matrix products"
+        + " run on the faster of this and the Vector API kernels (" + VectorGemm.vectorBits()
+        + "-bit), timed on its shapes when compiled"
+        + (cache.persistent() ? " (cached in " + cache.file() + ")" : "");
+  }
+
+  /**
+   * {@link #open(BackendContext)} with the timer {@link KernelChoice} uses under {@code auto}
+   * given ({@code null}: the real {@link GemmTimer}); for tests.
+   */
+  static AccelerateBackend open(BackendContext context, KernelChoice.Timer timer) {
     ComputePool pool = new ComputePool(context.threads());
     try {
-      return new AccelerateBackend(Kernels.choose(context, pool), pool);
+      boolean measure = measures(context);
+      return new AccelerateBackend(Kernels.choose(context, pool), pool, measure, timer,
+          measure ? KernelCache.of(context) : null);
     } catch (RuntimeException | Error e) {
       pool.close();
       throw e;
@@ -68,7 +124,7 @@ public final class AccelerateBackend implements Backend {
 
   @Override
   public List<DeviceInfo> devices() {
-    return List.of(new DeviceInfo(DEVICE, DeviceStatus.READY, kernels.detail()));
+    return List.of(new DeviceInfo(DEVICE, DeviceStatus.READY, detail));
   }
 
   /** Whether the matrix products run on a native BLAS (else on the pure-Java kernels). */
@@ -105,11 +161,54 @@ public final class AccelerateBackend implements Backend {
     }
     Programs programs = spec.programs();
     OpSupport.require(id(), programs, supportedOps());
+    MatrixEngine chosen = engine;
+    String note = kernels.detail();
+    if (measuredJava != null) {
+      String library = kernels.nativeGemm().library();
+      String name = library.startsWith("OpenBLAS") ? "OpenBLAS"
+          : library.startsWith(AccelerateGemm.FRAMEWORK_NAME) ? "Apple Accelerate"
+          : library.contains(" via ") ? library.substring(0, library.indexOf(" via ")) : library;
+      try {
+        KernelChoice.Verdict v = KernelChoice.choose(GraphCompiler.gemmShapes(
+            GraphCompiler.compile(programs.train()), KernelChoice.BATCH), machine, timer,
+            kernelCache);
+        note = "model '" + spec.name() + "': " + v.describe(name);
+        if (v.kernel() == KernelChoice.Kernel.JAVA) {
+          chosen = measuredJava;
+        }
+      } catch (RuntimeException e) {
+        // Timing is an optimisation: a model it cannot time runs on the native BLAS.
+        note = "model '" + spec.name() + "': " + name + " kept; the timing failed: " + e;
+      }
+      if (logged.add(note.replaceAll("[0-9.]+ ms", ""))) {
+        LOG.info("accelerate: " + note);
+      }
+    }
     AccelerateExecutable[] self = new AccelerateExecutable[1];
-    self[0] = new AccelerateExecutable(DEVICE, spec, programs, engine, pool,
-        () -> open.remove(self[0]));
+    self[0] = new AccelerateExecutable(DEVICE, spec, programs, chosen, pool,
+        () -> {
+          open.remove(self[0]);
+          kernelNotes.remove(self[0]);
+        });
     open.add(self[0]);
+    kernelNotes.put(self[0], note);
     return self[0];
+  }
+
+  /**
+   * Which kernels run the matrix products of an executable compiled here, and why: the device
+   * detail's kernels, or under {@code auto} the measured verdict, e.g. "model 'mnist': the Vector
+   * API kernels by measurement (OpenBLAS 2.1 ms, Vector API 1.6 ms ...)".
+   *
+   * @throws IllegalArgumentException when the executable is not open on this backend
+   */
+  public String kernels(Executable executable) {
+    String note = kernelNotes.get(executable);
+    if (note == null) {
+      throw new IllegalArgumentException("Executable " + executable
+          + " is not open on this backend");
+    }
+    return note;
   }
 
   /** Executables compiled here and not yet closed. */

@@ -53,8 +53,9 @@ public final class AccelerateProvider implements BackendProvider {
       if (kernels.isNative()) {
         kernels.nativeGemm().close();
       }
+      boolean measure = AccelerateBackend.measures(context);
       return Probe.of(new DeviceInfo(AccelerateBackend.DEVICE, DeviceStatus.READY,
-          kernels.detail()));
+          AccelerateBackend.detail(kernels, measure, measure ? KernelCache.of(context) : null)));
     } catch (Throwable t) {
       if (t instanceof StackOverflowError || t instanceof UnknownError) {
         throw (Error) t;

@@ -161,6 +161,18 @@ final class ConvKernels {
     }
 
     @Override
+    void gemmShapes(int[][] shapes, java.util.List<GemmShape> out) {
+      int rows = shapes[batchNode][0] * win.outCount;
+      for (int g = 0; g < groups; g++) {
+        switch (mode) {
+          case FORWARD -> out.add(new GemmShape(false, false, rows, opg, kc));
+          case INPUT_GRAD -> out.add(new GemmShape(false, true, rows, kc, opg));
+          default -> out.add(new GemmShape(true, false, kc, opg, rows));
+        }
+      }
+    }
+
+    @Override
     void run(Frame f) {
       int n = f.shape[batchNode][0];
       int rows = n * win.outCount;

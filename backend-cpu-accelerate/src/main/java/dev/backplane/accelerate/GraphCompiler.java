@@ -80,6 +80,19 @@ final class GraphCompiler {
     }
   }
 
+  /**
+   * The matrix products one run of {@code compiled} makes at batch size {@code batch}, in step
+   * order (a shape run twice is listed twice).
+   */
+  static List<GemmShape> gemmShapes(Compiled compiled, int batch) {
+    int[][] shapes = probe(compiled.nodes, compiled.rules, batch);
+    List<GemmShape> out = new ArrayList<>();
+    for (Step s : compiled.steps) {
+      s.gemmShapes(shapes, out);
+    }
+    return out;
+  }
+
   /** Compiles a program. */
   static Compiled compile(Program program) {
     int size = program.graph().size();
@@ -897,6 +910,12 @@ final class GraphCompiler {
       return false;
     }
 
+    /**
+     * Adds the matrix products this step runs, at the node shapes {@code shapes} of one batch
+     * size, to {@code out}; steps without products add nothing.
+     */
+    void gemmShapes(int[][] shapes, List<GemmShape> out) {}
+
     /** Splits rows over the pool when the work is large enough, else runs them here. */
     final void split(Frame f, int rows, long work) {
       if (f.pool == null || rows < 2 || work < PARALLEL_WORK || f.pool.threads() < 2) {
@@ -1079,6 +1098,16 @@ final class GraphCompiler {
     }
 
     @Override
+    void gemmShapes(int[][] shapes, List<GemmShape> out) {
+      int[] as = shapes[a];
+      int[] bs = shapes[b];
+      if (as.length == 2 && bs.length == 2) {
+        out.add(new GemmShape(ta, tb, ta ? as[1] : as[0], tb ? bs[0] : bs[1],
+            ta ? as[0] : as[1]));
+      }
+    }
+
+    @Override
     void run(Frame f) {
       int[] as = f.shape[a];
       int[] bs = f.shape[b];
@@ -1111,9 +1140,12 @@ final class GraphCompiler {
     final int kind;
     final int layout;
     final boolean[] reducedStatic;
+    /** FIRST over more than one axis: accumulated in double, as the general kernel does. */
+    final boolean wide;
 
     private Reduce(int id, int x, int kind, int layout, boolean[] reduced) {
       super(id);
+      this.wide = layout == FIRST && reduced.length > 2;
       this.x = x;
       this.kind = kind;
       this.layout = layout;
@@ -1135,7 +1167,9 @@ final class GraphCompiler {
       int layout = GENERAL;
       if (rank >= 1 && count == 1 && reduced[rank - 1]) {
         layout = LAST;
-      } else if (rank == 2 && count == 1 && reduced[0]) {
+      } else if (rank >= 2 && count == rank - 1 && !reduced[rank - 1]) {
+        // Every axis but the last (a bias gradient, also of a convolution): column sums of the
+        // 2-d view.
         layout = FIRST;
       }
       return new Reduce(n.id(), n.input(0).id(), kind, layout, reduced);
@@ -1214,19 +1248,59 @@ final class GraphCompiler {
       float[] target = out.row(0, f.slotScratch[worker][1]);
       float init = kind == 2 ? Float.NEGATIVE_INFINITY : 0f;
       Arrays.fill(target, from, to, init);
-      for (int r = 0; r < rows; r++) {
-        float[] row = in.rowRange(r, from, to, scratch);
-        if (kind == 2) {
-          for (int j = from; j < to; j++) {
-            target[j] = Math.max(target[j], row[j]);
+      float[] block = f.flat[worker][0];
+      if (wide && kind != 2) {
+        // Sums over several axes (a convolution's bias gradient) in double, in the general
+        // kernel's order, so its bits: near-zero gradients stay near zero for Adam. Workers own
+        // disjoint columns of the frame's accumulator.
+        double[] acc = f.acc;
+        Arrays.fill(acc, from, to, 0.0);
+        boolean heap = in instanceof HeapMat || cols > block.length;
+        int step = heap ? 1 : block.length / cols;
+        for (int r0 = 0; r0 < rows; r0 += step) {
+          int r1 = Math.min(rows, r0 + step);
+          float[] src;
+          int o;
+          if (heap) {
+            src = in.rowRange(r0, from, to, scratch);
+            o = 0;
+          } else {
+            in.readRows(r0, r1, block, 0);
+            src = block;
+            o = 0;
           }
-        } else {
-          for (int j = from; j < to; j++) {
-            target[j] += row[j];
+          for (int r = r0; r < r1; r++, o += cols) {
+            for (int j = from; j < to; j++) {
+              acc[j] += src[o + j];
+            }
           }
         }
+        for (int j = from; j < to; j++) {
+          target[j] = (float) (kind == 1 ? acc[j] / rows : acc[j]);
+        }
+      } else if (!(in instanceof HeapMat) && cols <= block.length) {
+        // Off-heap: whole rows in blocks (one bulk copy each, not one per row), summed in the
+        // same row order, so the same bits.
+        int step = block.length / cols;
+        for (int r0 = 0; r0 < rows; r0 += step) {
+          int r1 = Math.min(rows, r0 + step);
+          in.readRows(r0, r1, block, 0);
+          for (int r = r0, o = 0; r < r1; r++, o += cols) {
+            if (kind == 2) {
+              for (int j = from; j < to; j++) {
+                target[j] = Math.max(target[j], block[o + j]);
+              }
+            } else {
+              for (int j = from; j < to; j++) {
+                target[j] += block[o + j];
+              }
+            }
+          }
+        }
+      } else {
+        columns(in, rows, from, to, target, scratch);
       }
-      if (kind == 1) {
+      if (kind == 1 && !wide) {
         float div = rows == 0 ? Float.NaN : rows;
         for (int j = from; j < to; j++) {
           target[j] /= div;
@@ -1240,6 +1314,21 @@ final class GraphCompiler {
         float[] whole = out.row(0, f.slotScratch[worker][2]);
         System.arraycopy(target, from, whole, from, to - from);
         out.commit(0, whole);
+      }
+    }
+
+    private void columns(Mat in, int rows, int from, int to, float[] target, float[] scratch) {
+      for (int r = 0; r < rows; r++) {
+        float[] row = in.rowRange(r, from, to, scratch);
+        if (kind == 2) {
+          for (int j = from; j < to; j++) {
+            target[j] = Math.max(target[j], row[j]);
+          }
+        } else {
+          for (int j = from; j < to; j++) {
+            target[j] += row[j];
+          }
+        }
       }
     }
   }

@@ -193,6 +193,10 @@ final class PoolKernels {
       int cells = win.cells;
       int[] cell = win.cell;
       Arrays.fill(dx, 0, win.inCount * c, 0f);
+      if (FlatKernels.VECTOR && c >= VectorPoolKernels.LANES) {
+        VectorPoolKernels.maxGrad(xs, dys, dx, at, c, win.outCount, cells, cell);
+        return;
+      }
       for (int oi = 0; oi < win.outCount; oi++) {
         int t = oi * cells;
         int yo = oi * c;

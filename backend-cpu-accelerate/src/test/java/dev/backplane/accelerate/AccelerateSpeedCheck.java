@@ -85,6 +85,7 @@ public final class AccelerateSpeedCheck {
         Loss.BINARY_CROSSENTROPY, new Adam(), 42);
     Batches batches = new Batches(Tensor.wrap(x, n, 10), Tensor.wrap(y, n, 1), 32);
     try (Executable exe = backend.compile(spec, AccelerateBackend.DEVICE)) {
+      System.out.println("  " + backend.kernels(exe));
       float[] out = new float[32];
       for (int warm = 0; warm < 100; warm++) {
         epochs(exe, batches, 10, out);
@@ -124,6 +125,7 @@ public final class AccelerateSpeedCheck {
         Loss.SPARSE_CATEGORICAL_CROSSENTROPY, new Adam(), 42);
     Batches batches = new Batches(Tensor.wrap(x, n, 784), Tensor.wrap(y, n, 1), 128);
     try (Executable exe = backend.compile(spec, AccelerateBackend.DEVICE)) {
+      System.out.println("  " + backend.kernels(exe));
       float[] out = new float[128 * 10];
       epochs(exe, batches, 2, out);
       double best = 0;

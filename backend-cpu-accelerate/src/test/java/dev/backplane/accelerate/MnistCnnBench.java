@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp "$(cat backend-cpu-accelerate/target/speed.cp)\
  * :backend-cpu-accelerate/target/classes:backend-cpu-accelerate/target/test-classes" \
- *   dev.backplane.accelerate.MnistCnnBench [java|native] [threads] [epochs]
+ *   dev.backplane.accelerate.MnistCnnBench [auto|java|native] [threads] [epochs]
  * </pre>
  */
 public final class MnistCnnBench {
@@ -54,7 +54,7 @@ public final class MnistCnnBench {
     float[] out = new float[batch * 10];
     try (AccelerateBackend backend = Fixtures.backend(mode, threads);
         Executable exe = backend.compile(spec, AccelerateBackend.DEVICE)) {
-      System.out.println("mnist-cnn, " + backend.gemm().description() + ", " + threads
+      System.out.println("mnist-cnn, " + backend.kernels(exe) + ", " + threads
           + " threads, batch " + batch + ", " + samples + " samples per epoch");
       for (int e = 0; e <= epochs; e++) {
         long t0 = System.nanoTime();

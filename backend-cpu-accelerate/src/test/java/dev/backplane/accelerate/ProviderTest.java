@@ -78,8 +78,10 @@ class ProviderTest {
     DeviceInfo info = probe.devices().get(0);
     assertThat(info.device()).isEqualTo(Device.parse("accelerate:cpu:0"));
     assertThat(info.status()).isEqualTo(DeviceStatus.READY);
+    // auto with the Vector API at hand: the detail also says how a model's kernels are chosen.
     assertThat(info.detail()).startsWith("OpenBLAS 0.3.28").contains("via JavaCPP 1.5.11")
-        .endsWith(", 2 threads");
+        .contains(", 2 threads; backplane.accelerate.blas=auto: each model's matrix products run"
+            + " on the faster of this and the Vector API kernels");
   }
 
   @Test

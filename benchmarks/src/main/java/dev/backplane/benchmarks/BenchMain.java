@@ -41,12 +41,13 @@ public final class BenchMain implements Callable<Integer> {
   List<Integer> threads = new ArrayList<>(List.of(2, 1));
 
   @Option(names = "--workload", split = ",", paramLabel = "NAME,...",
-      description = "seed-mlp, mnist-mlp, predict-latency, gemm (default: all)")
+      description = "seed-mlp, mnist-mlp, mnist-cnn, predict-latency, gemm (default: all)")
   List<String> workloads = new ArrayList<>(Arrays.stream(Workload.values()).map(Workload::id)
       .toList());
 
   @Option(names = "--runner", split = ",", paramLabel = "NAME,...",
-      description = "Only these runners (default: all): accelerate, accelerate-java, tf-java,"
+      description = "Only these runners (default: all): accelerate, accelerate-java,"
+          + " accelerate-auto, tf-java,"
           + " tf-java-spi, tf-graph, djl-pytorch, accelerate-buffers, openblas")
   List<String> runners;
 
@@ -159,6 +160,7 @@ public final class BenchMain implements Callable<Integer> {
         MlpTask task = switch (w) {
           case SEED_MLP -> MlpTask.seedMlp(seed, false);
           case MNIST_MLP -> MlpTask.mnistMlp(seed, mnistSamples());
+          case MNIST_CNN -> MlpTask.mnistCnn(seed, cnnSamples(), false);
           default -> MlpTask.mnistMlp(seed, PredictBench.BATCH);
         };
         List<MlpRunner> list = factory.mlp(task, t, w != Workload.PREDICT_LATENCY);
@@ -166,6 +168,7 @@ public final class BenchMain implements Callable<Integer> {
           return switch (w) {
             case SEED_MLP -> TrainingBench.seedMlp(list, reps);
             case MNIST_MLP -> TrainingBench.mnistMlp(list, reps, mnistSamples());
+            case MNIST_CNN -> TrainingBench.mnistCnn(list, reps, cnnSamples());
             default -> PredictBench.run(list, task, reps, budget());
           };
         } finally {
@@ -179,6 +182,10 @@ public final class BenchMain implements Callable<Integer> {
     return quick ? 128 * 20 : 60000;
   }
 
+  private int cnnSamples() {
+    return quick ? 128 * 4 : 8192;
+  }
+
   private long budget() {
     return quick ? 50 : 300;
   }
@@ -187,6 +194,7 @@ public final class BenchMain implements Callable<Integer> {
     int[] d = switch (w) {
       case SEED_MLP -> quick ? new int[] {1, 2} : new int[] {5, 15};
       case MNIST_MLP -> quick ? new int[] {1, 2} : new int[] {1, 5};
+      case MNIST_CNN -> quick ? new int[] {1, 1} : new int[] {1, 3};
       case PREDICT_LATENCY -> quick ? new int[] {1, 2} : new int[] {2, 7};
       case GEMM -> quick ? new int[] {1, 2} : new int[] {2, 5};
     };
@@ -202,6 +210,7 @@ public final class BenchMain implements Callable<Integer> {
           String extra = switch (w) {
             case SEED_MLP -> "10 epochs per round";
             case MNIST_MLP -> mnistSamples() + " samples, 1 epoch per round";
+            case MNIST_CNN -> cnnSamples() + " samples, 1 epoch per round";
             case PREDICT_LATENCY, GEMM -> "calls back to back for " + budget() + " ms per round";
           };
           return String.format(Locale.ROOT, "%s %d after %d (%s)", w.id(), r.measured(),

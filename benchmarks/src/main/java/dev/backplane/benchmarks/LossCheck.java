@@ -17,6 +17,8 @@ final class LossCheck {
   static final int MNIST_EPOCHS = 3;
   /** Samples of the small MNIST-like task. */
   static final int MNIST_SAMPLES = 128 * 20;
+  /** Samples of the learnable convnet task (its epochs: {@link #MNIST_EPOCHS}). */
+  static final int CNN_SAMPLES = 128 * 24;
 
   /**
    * One runner's per-epoch losses on one task.
@@ -43,9 +45,10 @@ final class LossCheck {
 
   private LossCheck() {}
 
-  /** The two learnable tasks. */
+  /** The learnable tasks. */
   static List<MlpTask> tasks(long seed) {
-    return List.of(MlpTask.seedMlp(seed, true), MlpTask.mnistMlp(seed, MNIST_SAMPLES));
+    return List.of(MlpTask.seedMlp(seed, true), MlpTask.mnistMlp(seed, MNIST_SAMPLES),
+        MlpTask.mnistCnn(seed, CNN_SAMPLES, true));
   }
 
   /** Trains each runner of {@code runners} (opened per task by the factory) and records it. */

@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  */
 final class Runners {
   /** Training and predict runners, in table order. */
-  static final List<String> MLP = List.of("accelerate", "accelerate-java", "tf-java",
+  static final List<String> MLP = List.of("accelerate", "accelerate-java", "accelerate-auto",
+      "tf-java",
       "tf-java-spi", TfGraphMlp.NAME, DjlMlp.NAME);
   /** Gemm runners, in table order. */
   static final List<String> GEMM = List.of("accelerate", "accelerate-buffers", "accelerate-java",
@@ -55,7 +56,7 @@ final class Runners {
    */
   static MlpRunner openMlp(String name, BackplaneConfig base, MlpTask task, int threads) {
     return switch (name) {
-      case "accelerate", "accelerate-java", "tf-java" -> BackplaneRunner.open(
+      case "accelerate", "accelerate-java", "accelerate-auto", "tf-java" -> BackplaneRunner.open(
           BackplaneBackend.of(name, null), base, threads, task);
       case "tf-java-spi" -> BackplaneSpiRunner.open(BackplaneBackend.TF_JAVA, base, threads, task);
       case TfGraphMlp.NAME -> new TfGraphMlp(task, threads);

@@ -19,10 +19,14 @@ final class Targets {
       List<Allocation.StepAllocation> allocation) {
     List<String> lines = new ArrayList<>();
     for (int t : threadCounts) {
-      add(lines, rows, "seed-mlp", t, "accelerate", TfGraphMlp.NAME, 10, "10x");
+      add(lines, rows, "seed-mlp", t, "accelerate", TfGraphMlp.NAME, 30, "30x");
       add(lines, rows, "mnist-mlp", t, "accelerate", TfGraphMlp.NAME, 1.5, "1.5x");
-      add(lines, rows, "mnist-mlp", t, "accelerate-java", TfGraphMlp.NAME, 0.5, "0.5x");
-      for (String w : List.of("seed-mlp", "mnist-mlp")) {
+      add(lines, rows, "mnist-cnn", t, "accelerate", TfGraphMlp.NAME, 2, "2x");
+      add(lines, rows, "mnist-cnn", t, "accelerate-auto", TfGraphMlp.NAME, 2, "2x");
+      add(lines, rows, "mnist-mlp", t, "accelerate-auto", TfGraphMlp.NAME, 1.5, "1.5x");
+      add(lines, rows, "mnist-cnn", t, "accelerate-java", TfGraphMlp.NAME, 1, "1x");
+      add(lines, rows, "mnist-mlp", t, "accelerate-java", TfGraphMlp.NAME, 1, "1x");
+      for (String w : List.of("seed-mlp", "mnist-mlp", "mnist-cnn")) {
         add(lines, rows, w, t, "tf-java", TfGraphMlp.NAME, WITHIN_10_PERCENT,
             "0.91x, i.e. at most 10% slower");
         add(lines, rows, w, t, "tf-java-spi", TfGraphMlp.NAME, WITHIN_10_PERCENT,

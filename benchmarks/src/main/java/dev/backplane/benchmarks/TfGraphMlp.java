@@ -12,7 +12,8 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Peer (b): the task's model as a hand-built TensorFlow Java 1.1.0 graph ({@link TfMlpGraph}),
+ * Peer (b): the task's model as a hand-built TensorFlow Java 1.1.0 graph ({@link TfMlpGraph};
+ * for mnist-cnn Conv2D/BiasAdd/Relu/MaxPool in NHWC),
  * fed per batch as a hand-written program would: fresh input tensors and a session run per
  * batch, fetching the loss. TensorFlow's default session options (Grappler on) except the thread
  * counts: intra-op and inter-op parallelism both set to the runner's threads.
@@ -35,7 +36,8 @@ public final class TfGraphMlp implements MlpRunner {
     this.threads = threads;
     this.graph = new Graph();
     try {
-      this.model = TfMlpGraph.build(graph, task.sizes(), task.initialWeights());
+      this.model = task.convnet() ? TfMlpGraph.buildCnn(graph, task.initialWeights())
+          : TfMlpGraph.build(graph, task.sizes(), task.initialWeights());
       ConfigProto config = ConfigProto.newBuilder().setIntraOpParallelismThreads(threads)
           .setInterOpParallelismThreads(threads).build();
       this.session = new Session(graph, false, config);
@@ -88,7 +90,7 @@ public final class TfGraphMlp implements MlpRunner {
   private double step(int from, int to) {
     int rows = to - from;
     int in = task.inputs();
-    try (TFloat32 x = TFloat32.tensorOf(Shape.of(rows, in),
+    try (TFloat32 x = TFloat32.tensorOf(shape(rows),
             DataBuffers.of(xs, true, false).slice((long) from * in, (long) rows * in));
         TFloat32 y = TFloat32.tensorOf(Shape.of(rows, 1),
             DataBuffers.of(ys, true, false).slice(from, rows));
@@ -101,11 +103,22 @@ public final class TfGraphMlp implements MlpRunner {
   @Override
   public void predict(float[] x, int rows, float[] out) {
     int in = task.inputs();
-    try (TFloat32 t = TFloat32.tensorOf(Shape.of(rows, in),
+    try (TFloat32 t = TFloat32.tensorOf(shape(rows),
             DataBuffers.of(x, true, false).narrow((long) rows * in));
         Result r = session.runner().feed(model.x(), t).fetch(model.output()).run()) {
       ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out, 0, rows * task.outputs());
     }
+  }
+
+  /** A batch's input shape: (rows, inputs), or (rows, 28, 28, 1) for the convnet. */
+  private Shape shape(int rows) {
+    int[] sample = task.inputShape();
+    long[] dims = new long[sample.length + 1];
+    dims[0] = rows;
+    for (int i = 0; i < sample.length; i++) {
+      dims[i + 1] = sample[i];
+    }
+    return Shape.of(dims);
   }
 
   @Override

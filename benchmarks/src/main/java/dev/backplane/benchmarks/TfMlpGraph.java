@@ -75,6 +75,50 @@ record TfMlpGraph(Placeholder<TFloat32> x, Placeholder<TFloat32> y, Operand<TFlo
     return new TfMlpGraph(x, y, h, lossSum, train, tf.withControlDependencies(init).noOp());
   }
 
+  /**
+   * Adds the MNIST convnet to {@code graph}: Conv2D (NHWC, VALID) + BiasAdd + Relu, MaxPool 2×2,
+   * twice, then Reshape to (batch, 1600), MatMul + BiasAdd + Softmax; the same loss, gradients
+   * and Adam as the MLP.
+   *
+   * @param weights kernel (HWIO, Keras's layout) then bias per layer: the two convolutions and
+   *     the dense layer
+   */
+  static TfMlpGraph buildCnn(Graph graph, List<float[]> weights) {
+    Ops tf = Ops.create(graph);
+    int classes = 10;
+    Placeholder<TFloat32> x = tf.placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+    Placeholder<TFloat32> y = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1)));
+    Shape[] shapes = {Shape.of(3, 3, 1, 32), Shape.of(32), Shape.of(3, 3, 32, 64), Shape.of(64),
+        Shape.of(1600, classes), Shape.of(classes)};
+    List<Op> init = new ArrayList<>();
+    List<VarHandleOp> vars = new ArrayList<>();
+    List<Operand<TFloat32>> reads = new ArrayList<>();
+    for (int i = 0; i < shapes.length; i++) {
+      VarHandleOp v = tf.varHandleOp(TFloat32.class, shapes[i], VarHandleOp.sharedName("w" + i));
+      vars.add(v);
+      init.add(tf.assignVariableOp(v, tf.constant(shapes[i], DataBuffers.of(weights.get(i)))));
+      reads.add(tf.readVariableOp(v, TFloat32.class));
+    }
+    List<Long> ones = List.of(1L, 1L, 1L, 1L);
+    Operand<TInt32> pool = tf.constant(new int[] {1, 2, 2, 1});
+    Operand<TFloat32> h = x;
+    for (int layer = 0; layer < 2; layer++) {
+      h = tf.nn.relu(tf.nn.biasAdd(tf.nn.conv2d(h, reads.get(2 * layer), ones, "VALID"),
+          reads.get(2 * layer + 1)));
+      h = tf.nn.maxPool(h, pool, pool, "VALID");
+    }
+    h = tf.reshape(h, tf.constant(new int[] {-1, 1600}));
+    h = tf.nn.softmax(tf.nn.biasAdd(tf.linalg.matMul(h, reads.get(4)), reads.get(5)));
+    Operand<TFloat32> perSample = sparseCrossEntropy(tf, h, y, classes);
+    Operand<TFloat32> lossSum = tf.sum(perSample, tf.constant(0));
+    Operand<TFloat32> mean = tf.math.mean(perSample, tf.constant(0));
+    Output<?>[] grads = graph.addGradients(mean.asOutput(),
+        reads.stream().map(Operand::asOutput).toArray(Output[]::new));
+    Op train = adam(tf, vars, reads, grads, init);
+    return new TfMlpGraph(x, y, h, lossSum, train, tf.withControlDependencies(init).noOp());
+  }
+
   private static Operand<TFloat32> clip(Ops tf, Operand<TFloat32> p) {
     return tf.math.minimum(tf.math.maximum(p, tf.constant(EPSILON)), tf.constant(1f - EPSILON));
   }

@@ -49,7 +49,7 @@ class RatiosTest {
     List<String> lines = Targets.lines(rows, List.of(2),
         List.of(new Allocation.StepAllocation("accelerate", 40, 0.02)));
     assertThat(lines).containsExactly(
-        "seed-mlp, 2 threads: accelerate at 8.33x the speed of tf-graph (target >= 10x): missed",
+        "seed-mlp, 2 threads: accelerate at 8.33x the speed of tf-graph (target >= 30x): missed",
         "seed-mlp, 2 threads: tf-java at 0.95x the speed of tf-graph (target >= 0.91x, i.e. at"
             + " most 10% slower): met",
         "accelerate seed-mlp train step allocates 0.020 B/op (target: 0, i.e. below 1 B/op after"

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  * {@code benchmarks} module compares with those) and prints, per runner, the median and
  * min..max over repetitions after warm-up. Speed is measured here, never asserted in tests.
  *
- * <p>Runners: {@code accelerate} (native BLAS), {@code accelerate-java} (pure-Java kernels) and
+ * <p>Runners: {@code accelerate} (native BLAS), {@code accelerate-java} (pure-Java kernels),
+ * {@code accelerate-auto} (the default {@code auto}: kernels chosen by measurement) and
  * {@code tf-java}, each strictly on its backend; {@code --backend} picks some, else every one that
  * runs here. {@code gemm} runs on the accelerate backend only.
  */
@@ -46,7 +47,8 @@ final class BenchCommand implements Callable<Integer> {
   ConfigOptions config;
 
   @Option(names = "--workload", defaultValue = "seed-mlp", paramLabel = "NAME",
-      description = "seed-mlp (ms for 10 epochs) | mnist-mlp (samples/s) | predict-latency"
+      description = "seed-mlp (ms for 10 epochs) | mnist-mlp (samples/s) | mnist-cnn"
+          + " (samples/s) | predict-latency"
           + " (us per call; samples/s with 2 callers) | gemm (GFLOP/s)")
   String workload;
 
@@ -80,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> legend = new ArrayList<>();
     List<BenchRow> rows = switch (w) {
       case GEMM -> gemm(chosen, base, threads, reps, legend, err);
-      case SEED_MLP, MNIST_MLP, PREDICT_LATENCY -> mlp(w, chosen, base, threads, seed, reps,
+      case SEED_MLP, MNIST_MLP, MNIST_CNN, PREDICT_LATENCY -> mlp(w, chosen, base, threads, seed, reps,
           legend, err);
     };
     if (json) {
@@ -96,6 +98,7 @@ final class BenchCommand implements Callable<Integer> {
     int[] defaults = switch (w) {
       case SEED_MLP -> quick ? new int[] {2, 3} : new int[] {5, 15};
       case MNIST_MLP -> quick ? new int[] {1, 2} : new int[] {1, 5};
+      case MNIST_CNN -> quick ? new int[] {1, 2} : new int[] {1, 3};
       case PREDICT_LATENCY -> quick ? new int[] {1, 2} : new int[] {2, 7};
       case GEMM -> quick ? new int[] {1, 2} : new int[] {2, 5};
     };
@@ -132,10 +135,11 @@ final class BenchCommand implements Callable<Integer> {
 
   private List<BenchRow> mlp(Workload w, List<BackplaneBackend> chosen, BackplaneConfig base,
       int threads, long seed, Repetitions reps, List<String> legend, PrintWriter err) {
-    int samples = quick ? 128 * 50 : 60000;
+    int samples = w == Workload.MNIST_CNN ? (quick ? 128 * 4 : 8192) : quick ? 128 * 50 : 60000;
     MlpTask task = switch (w) {
       case SEED_MLP -> MlpTask.seedMlp(seed, false);
       case MNIST_MLP -> MlpTask.mnistMlp(seed, samples);
+      case MNIST_CNN -> MlpTask.mnistCnn(seed, samples, false);
       default -> MlpTask.mnistMlp(seed, PredictBench.BATCH);
     };
     List<MlpRunner> runners = new ArrayList<>();
@@ -152,6 +156,7 @@ final class BenchCommand implements Callable<Integer> {
       return switch (w) {
         case SEED_MLP -> TrainingBench.seedMlp(runners, reps);
         case MNIST_MLP -> TrainingBench.mnistMlp(runners, reps, samples);
+        case MNIST_CNN -> TrainingBench.mnistCnn(runners, reps, samples);
         default -> PredictBench.run(runners, task, reps, quick ? 50 : 300);
       };
     } finally {

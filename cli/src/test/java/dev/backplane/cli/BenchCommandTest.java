@@ -70,6 +70,15 @@ class BenchCommandTest {
   }
 
   @Test
+  void mnistCnnTrainsTheConvnetOnTheDefaultKernels() {
+    assertThat(Main.run("bench", "--workload", "mnist-cnn", "--quick", "--backend",
+        "accelerate-auto", "--threads", "1", "--warmup", "0", "--repetitions", "1", "--json"))
+        .isZero();
+    assertThat(out().trim()).matches("\\[" + row("mnist-cnn", "accelerate-auto", "samples/s")
+        + "]");
+  }
+
+  @Test
   void predictLatencyHasThreeCases() {
     assertThat(Main.run("bench", "--workload", "predict-latency", "--quick", "--backend",
         "accelerate-java", "--threads", "1", "--warmup", "0", "--repetitions", "1", "--json"))
@@ -93,7 +102,7 @@ class BenchCommandTest {
   void unknownWorkloadIsAUsageError() {
     assertThat(Main.run("bench", "--workload", "resnet")).isEqualTo(2);
     assertThat(err()).contains("Invalid --workload 'resnet'")
-        .contains("seed-mlp | mnist-mlp | predict-latency | gemm");
+        .contains("seed-mlp | mnist-mlp | mnist-cnn | predict-latency | gemm");
   }
 
   @Test
@@ -107,6 +116,6 @@ class BenchCommandTest {
   void unknownBackendIsAUsageError() {
     assertThat(Main.run("bench", "--backend", "cuda")).isEqualTo(2);
     assertThat(err()).contains("Invalid --backend 'cuda' for bench")
-        .contains("accelerate | accelerate-java | tf-java");
+        .contains("accelerate | accelerate-java | accelerate-auto | tf-java");
   }
 }

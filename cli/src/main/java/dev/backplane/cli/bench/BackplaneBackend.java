@@ -16,6 +16,12 @@ public enum BackplaneBackend {
   ACCELERATE("accelerate", "accelerate", "native"),
   /** The accelerate CPU backend on pure-Java kernels ({@code backplane.accelerate.blas=java}). */
   ACCELERATE_JAVA("accelerate-java", "accelerate", "java"),
+  /**
+   * The accelerate CPU backend as configured by default ({@code backplane.accelerate.blas=auto}):
+   * each model's products on the faster of native BLAS and the Vector API kernels, by
+   * measurement.
+   */
+  ACCELERATE_AUTO("accelerate-auto", "accelerate", "auto"),
   /** The TensorFlow Java backend. */
   TF_JAVA("tf-java", "tf-java", null);
 

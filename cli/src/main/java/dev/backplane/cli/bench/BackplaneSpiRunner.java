@@ -58,7 +58,7 @@ public final class BackplaneSpiRunner implements MlpRunner {
     Backplane bp = Backplane.builder().config(backend.configure(base, threads)).build();
     try {
       Device device = bp.place(List.of(backend.backendId()), Fallback.NONE).device();
-      ModelSpec spec = ModelSpec.create(task.name(), new int[] {task.inputs()},
+      ModelSpec spec = ModelSpec.create(task.name(), task.inputShape(),
           task.sequential().layers(), Loss.of(task.loss()), Optimizers.of("adam"), task.seed());
       return new BackplaneSpiRunner(backend, threads, task, bp, spec, bp.compile(spec, device));
     } catch (RuntimeException | Error e) {

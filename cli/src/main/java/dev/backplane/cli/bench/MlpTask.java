@@ -1,7 +1,10 @@
 package dev.backplane.cli.bench;
 
+import dev.backplane.model.Conv2D;
 import dev.backplane.model.Dense;
+import dev.backplane.model.Flatten;
 import dev.backplane.model.Layer;
+import dev.backplane.model.MaxPooling2D;
 import dev.backplane.model.Sequential;
 import dev.backplane.spi.ModelSpec;
 import dev.backplane.spi.NamedArray;
@@ -25,8 +28,18 @@ public final class MlpTask {
   private final Tensor x;
   private final Tensor y;
   private final long seed;
+  /** The input shape of one sample, and whether the model is the MNIST convnet. */
+  private final int[] inputShape;
+  private final boolean convnet;
 
   private MlpTask(String name, int[] sizes, int batchSize, Tensor x, Tensor y, long seed) {
+    this(name, sizes, batchSize, x, y, seed, new int[] {sizes[0]}, false);
+  }
+
+  private MlpTask(String name, int[] sizes, int batchSize, Tensor x, Tensor y, long seed,
+      int[] inputShape, boolean convnet) {
+    this.inputShape = inputShape.clone();
+    this.convnet = convnet;
     this.name = name;
     this.sizes = sizes.clone();
     this.batchSize = batchSize;
@@ -90,6 +103,53 @@ public final class MlpTask {
     return new MlpTask(samples == 60000 ? "mnist-mlp" : "mnist-mlp (" + samples + " samples)",
         new int[] {features, 512, 512, classes}, 128, Tensor.wrap(x, samples, features),
         Tensor.ofLabels(labels), seed);
+  }
+
+  /**
+   * {@code mnist-cnn}: 28×28×1 samples and 10 classes through the Keras MNIST convnet without its
+   * Dropout: Conv2D(32, 3, relu) → MaxPooling2D(2) → Conv2D(64, 3, relu) → MaxPooling2D(2) →
+   * Flatten → Dense(10, softmax), batch 128.
+   *
+   * @param samples 8192 for the benchmark
+   * @param learnable pixels U[0, 0.5), each class brightening its own random third by 0.5 (else
+   *     pixels U[0, 1) and random labels 0..9, as the issue defines the timed workload)
+   */
+  public static MlpTask mnistCnn(long seed, int samples, boolean learnable) {
+    int features = 784;
+    int classes = 10;
+    SplittableRandom random = new SplittableRandom(seed);
+    boolean[][] prototype = new boolean[classes][features];
+    for (boolean[] p : prototype) {
+      for (int j = 0; j < features; j++) {
+        p[j] = random.nextInt(3) == 0;
+      }
+    }
+    float[] x = new float[samples * features];
+    int[] labels = new int[samples];
+    for (int i = 0; i < samples; i++) {
+      int c = random.nextInt(classes);
+      labels[i] = c;
+      for (int j = 0; j < features; j++) {
+        x[i * features + j] = learnable
+            ? (float) (random.nextDouble() * 0.5 + (prototype[c][j] ? 0.5 : 0))
+            : (float) random.nextDouble();
+      }
+    }
+    String name = "mnist-cnn" + (learnable ? " (learnable, " + samples + " samples)"
+        : samples == 8192 ? "" : " (" + samples + " samples)");
+    return new MlpTask(name, new int[] {features, classes}, 128,
+        Tensor.wrap(x, samples, 28, 28, 1), Tensor.ofLabels(labels), seed,
+        new int[] {28, 28, 1}, true);
+  }
+
+  /** Whether the model is the MNIST convnet ({@link #mnistCnn}) rather than an MLP. */
+  public boolean convnet() {
+    return convnet;
+  }
+
+  /** The shape of one input sample: {@code {inputs()}}, or {@code {28, 28, 1}} for the convnet. */
+  public int[] inputShape() {
+    return inputShape.clone();
   }
 
   private static float[] uniform(SplittableRandom random, int count) {
@@ -158,6 +218,15 @@ public final class MlpTask {
   /** The model's layers: Dense with relu, the last with sigmoid or softmax. */
   public List<Layer> layers() {
     List<Layer> layers = new ArrayList<>();
+    if (convnet) {
+      layers.add(new Conv2D(32, 3, "relu"));
+      layers.add(new MaxPooling2D(2));
+      layers.add(new Conv2D(64, 3, "relu"));
+      layers.add(new MaxPooling2D(2));
+      layers.add(new Flatten());
+      layers.add(new Dense(outputs(), "softmax"));
+      return layers;
+    }
     for (int i = 1; i < sizes.length; i++) {
       boolean last = i == sizes.length - 1;
       layers.add(new Dense(sizes[i], !last ? "relu" : sparse() ? "softmax" : "sigmoid"));
@@ -167,7 +236,7 @@ public final class MlpTask {
 
   /** A fresh, uncompiled {@link Sequential} of this model. */
   public Sequential sequential() {
-    return new Sequential(new int[] {inputs()}, layers().toArray(Layer[]::new));
+    return new Sequential(inputShape, layers().toArray(Layer[]::new));
   }
 
   /**
@@ -176,7 +245,7 @@ public final class MlpTask {
    */
   public List<float[]> initialWeights() {
     List<float[]> weights = new ArrayList<>();
-    for (NamedArray p : ModelSpec.initialParameters(new int[] {inputs()}, sequential().layers(),
+    for (NamedArray p : ModelSpec.initialParameters(inputShape, sequential().layers(),
         seed)) {
       weights.add(p.values());
     }

@@ -30,6 +30,16 @@ public final class TrainingBench {
     return time(Workload.MNIST_MLP.id(), runners, 1, Unit.SAMPLES_PER_S, reps, samples);
   }
 
+  /**
+   * {@code mnist-cnn}: samples per second over one epoch of the task's samples.
+   *
+   * @throws IllegalStateException if a runner's loss is not finite
+   */
+  public static List<BenchRow> mnistCnn(List<? extends MlpRunner> runners, Repetitions reps,
+      int samples) {
+    return time(Workload.MNIST_CNN.id(), runners, 1, Unit.SAMPLES_PER_S, reps, samples);
+  }
+
   private static List<BenchRow> time(String workload, List<? extends MlpRunner> runners,
       int epochs, Unit unit, Repetitions reps, int samples) {
     List<DoubleSupplier> variants = new ArrayList<>();
