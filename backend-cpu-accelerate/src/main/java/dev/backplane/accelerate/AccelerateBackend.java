@@ -166,7 +166,7 @@ public final class AccelerateBackend implements Backend {
     if (measuredJava != null) {
       String library = kernels.nativeGemm().library();
       String name = library.startsWith("OpenBLAS") ? "OpenBLAS"
-          : library.startsWith(AccelerateGemm.FRAMEWORK_NAME) ? "Apple Accelerate"
+          : library.startsWith(AppleAccelerateGemm.FRAMEWORK_NAME) ? "Apple Accelerate"
           : library.contains(" via ") ? library.substring(0, library.indexOf(" via ")) : library;
       try {
         KernelChoice.Verdict v = KernelChoice.choose(GraphCompiler.gemmShapes(

@@ -1,7 +1,5 @@
 package dev.backplane.accelerate;
 
-import dev.backplane.DeviceInfo;
-import dev.backplane.DeviceStatus;
 import dev.backplane.config.ConfigKey;
 import dev.backplane.spi.Backend;
 import dev.backplane.spi.BackendContext;
@@ -48,21 +46,7 @@ public final class AccelerateProvider implements BackendProvider {
   /** Reports {@code accelerate:cpu:0}, READY with the kernels in use, or why it cannot run. */
   @Override
   public Probe probe(BackendContext context) {
-    try {
-      Kernels kernels = Kernels.choose(context, null);
-      if (kernels.isNative()) {
-        kernels.nativeGemm().close();
-      }
-      boolean measure = AccelerateBackend.measures(context);
-      return Probe.of(new DeviceInfo(AccelerateBackend.DEVICE, DeviceStatus.READY,
-          AccelerateBackend.detail(kernels, measure, measure ? KernelCache.of(context) : null)));
-    } catch (Throwable t) {
-      if (t instanceof StackOverflowError || t instanceof UnknownError) {
-        throw (Error) t;
-      }
-      String message = t.getMessage() == null ? t.toString() : t.getMessage();
-      return Probe.unavailable(AccelerateBackend.DEVICE, message);
-    }
+    return AccelerateProbe.probe(context);
   }
 
   @Override

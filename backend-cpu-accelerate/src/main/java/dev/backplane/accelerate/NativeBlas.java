@@ -35,7 +35,7 @@ final class NativeBlas {
       throw new NativeBlasUnavailableException(failure);
     }
     try {
-      NativeGemm gemm = isMac() ? AccelerateGemm.load() : OpenBlasGemm.load(pool);
+      NativeGemm gemm = isMac() ? AppleAccelerateGemm.load() : OpenBlasGemm.load(pool);
       loaded = true;
       return gemm;
     } catch (Throwable t) {

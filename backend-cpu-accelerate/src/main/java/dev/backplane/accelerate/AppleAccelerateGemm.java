@@ -17,7 +17,7 @@ import java.nio.ByteOrder;
  * mapping binds a class's natives once, so a process binds one library here: asking for a
  * second, different one is refused (see {@link #load(String, String)}).
  */
-public final class AccelerateGemm extends NativeGemmSupport {
+public final class AppleAccelerateGemm extends NativeGemmSupport {
   /** Where macOS keeps the framework's binary (in the dyld shared cache on recent releases). */
   static final String FRAMEWORK = "/System/Library/Frameworks/Accelerate.framework/Accelerate";
   /** How {@link #FRAMEWORK} is named in {@link #library()}. */
@@ -30,7 +30,7 @@ public final class AccelerateGemm extends NativeGemmSupport {
 
   private final String name;
 
-  private AccelerateGemm(String name) {
+  private AppleAccelerateGemm(String name) {
     this.name = name;
   }
 
@@ -39,7 +39,7 @@ public final class AccelerateGemm extends NativeGemmSupport {
    *
    * @throws LinkageError or another throwable when the framework cannot be bound
    */
-  public static AccelerateGemm load() {
+  public static AppleAccelerateGemm load() {
     return load(FRAMEWORK, FRAMEWORK_NAME);
   }
 
@@ -52,7 +52,7 @@ public final class AccelerateGemm extends NativeGemmSupport {
    * @throws IllegalStateException when this process already bound another library
    * @throws LinkageError or another throwable when the library cannot be bound
    */
-  static synchronized AccelerateGemm load(String library, String name) {
+  static synchronized AppleAccelerateGemm load(String library, String name) {
     if (bound == null) {
       Cblas.bind(library);
       bound = library;
@@ -60,7 +60,7 @@ public final class AccelerateGemm extends NativeGemmSupport {
       throw new IllegalStateException("cblas_sgemm is already bound to " + bound
           + " in this process; it cannot also be bound to " + library);
     }
-    return new AccelerateGemm(name);
+    return new AppleAccelerateGemm(name);
   }
 
   @Override
@@ -92,7 +92,7 @@ public final class AccelerateGemm extends NativeGemmSupport {
 
   private static Memory memory(NativeBuffer x) {
     if (!(x instanceof Buffer buffer)) {
-      throw new IllegalArgumentException("Buffer " + x + " was not allocated by AccelerateGemm");
+      throw new IllegalArgumentException("Buffer " + x + " was not allocated by AppleAccelerateGemm");
     }
     if (!buffer.memory.valid()) {
       throw new IllegalStateException("Buffer is closed");

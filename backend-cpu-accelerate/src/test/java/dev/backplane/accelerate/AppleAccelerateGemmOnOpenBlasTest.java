@@ -29,23 +29,23 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link AccelerateGemm} without a Mac: the same JNA binding, bound to a CBLAS that Linux has
+ * {@link AppleAccelerateGemm} without a Mac: the same JNA binding, bound to a CBLAS that Linux has
  * (OpenBLAS, extracted by JavaCPP), so every line of the Accelerate path but the library's name
  * runs in CI. On macOS it binds the real Accelerate framework instead. Skipped, saying why, where
  * neither can be found.
  */
-class AccelerateGemmOnOpenBlasTest {
-  private static AccelerateGemm gemm;
+class AppleAccelerateGemmOnOpenBlasTest {
+  private static AppleAccelerateGemm gemm;
   private static String library;
 
   @BeforeAll
   static void bind() {
-    library = NativeBlas.isMac() && Files.exists(Path.of(AccelerateGemm.FRAMEWORK))
-        ? AccelerateGemm.FRAMEWORK : openBlasLibrary().orElse(null);
+    library = NativeBlas.isMac() && Files.exists(Path.of(AppleAccelerateGemm.FRAMEWORK))
+        ? AppleAccelerateGemm.FRAMEWORK : openBlasLibrary().orElse(null);
     assumeTrue(library != null, "no CBLAS library to bind: not macOS, and JavaCPP's OpenBLAS"
         + " preset left no libopenblas*.so* beside its JNI library");
-    gemm = AccelerateGemm.load(library, AccelerateGemm.FRAMEWORK.equals(library)
-        ? AccelerateGemm.FRAMEWORK_NAME : "CBLAS from " + library);
+    gemm = AppleAccelerateGemm.load(library, AppleAccelerateGemm.FRAMEWORK.equals(library)
+        ? AppleAccelerateGemm.FRAMEWORK_NAME : "CBLAS from " + library);
   }
 
   @AfterAll
@@ -235,7 +235,7 @@ class AccelerateGemmOnOpenBlasTest {
   @Test
   void describesTheLibraryItBound() {
     assertThat(gemm.library()).contains(" via JNA ");
-    if (AccelerateGemm.FRAMEWORK.equals(library)) {
+    if (AppleAccelerateGemm.FRAMEWORK.equals(library)) {
       assertThat(gemm.description()).endsWith("threads managed by macOS");
     } else {
       assertThat(gemm.library()).startsWith("CBLAS from " + library);
@@ -245,7 +245,7 @@ class AccelerateGemmOnOpenBlasTest {
 
   @Test
   void theSameLibraryBindsAgainButAnotherIsRefused() {
-    AccelerateGemm again = AccelerateGemm.load(library, "again");
+    AppleAccelerateGemm again = AppleAccelerateGemm.load(library, "again");
     try {
       float[] c = new float[1];
       again.sgemm(false, false, 1, 1, 1, 1f, new float[] {2}, 0, 1, new float[] {3}, 0, 1, 0f,
@@ -254,7 +254,7 @@ class AccelerateGemmOnOpenBlasTest {
     } finally {
       again.close();
     }
-    assertThatThrownBy(() -> AccelerateGemm.load(library + ".other", "other"))
+    assertThatThrownBy(() -> AppleAccelerateGemm.load(library + ".other", "other"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("cblas_sgemm is already bound to " + library + " in this process; it cannot"
             + " also be bound to " + library + ".other");
@@ -262,7 +262,7 @@ class AccelerateGemmOnOpenBlasTest {
 
   @Test
   void buffersAreCheckedAndClosedOnce() {
-    AccelerateGemm other = AccelerateGemm.load(library, "checks");
+    AppleAccelerateGemm other = AppleAccelerateGemm.load(library, "checks");
     NativeBuffer a = other.allocate(4);
     NativeBuffer b = other.allocate(4);
     NativeBuffer c = other.allocate(4);
@@ -292,7 +292,7 @@ class AccelerateGemmOnOpenBlasTest {
     };
     assertThatThrownBy(() -> other.sgemm(false, false, 2, 2, 2, 1f, foreign, 2, b, 2, 0f, c, 2))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageEndingWith("was not allocated by AccelerateGemm");
+        .hasMessageEndingWith("was not allocated by AppleAccelerateGemm");
     // an empty product touches nothing, not even a closed buffer
     c.close();
     other.sgemm(false, false, 0, 2, 2, 1f, a, 2, b, 2, 0f, c, 2);
