@@ -21,15 +21,20 @@ final class ProgressPrinter {
   private long epochStart;
   private long lastDraw;
 
-  ProgressPrinter(PrintStream out, Verbosity verbosity, int epochs) {
+  /** The Backplane's clock ({@link dev.backplane.Backplane#nanoTime()}), fake in tests. */
+  private final java.util.function.LongSupplier clock;
+
+  ProgressPrinter(PrintStream out, Verbosity verbosity, int epochs,
+      java.util.function.LongSupplier clock) {
     this.out = out;
     this.verbosity = verbosity;
     this.epochs = epochs;
+    this.clock = clock;
   }
 
   void epochBegin(int epoch, int stepsInEpoch) {
     this.steps = stepsInEpoch;
-    this.epochStart = System.nanoTime();
+    this.epochStart = clock.getAsLong();
     this.lastDraw = 0;
     if (verbosity != Verbosity.SILENT) {
       out.println("Epoch " + (epoch + 1) + "/" + epochs);
@@ -39,14 +44,14 @@ final class ProgressPrinter {
   /** Whether {@link #batchEnd} would redraw the bar after this batch. */
   boolean redrawDue(int step) {
     return verbosity == Verbosity.PROGRESS_BAR && step + 1 < steps
-        && System.nanoTime() - lastDraw >= REDRAW_NANOS;
+        && clock.getAsLong() - lastDraw >= REDRAW_NANOS;
   }
 
   void batchEnd(int step, Map<String, Double> logs) {
     if (verbosity != Verbosity.PROGRESS_BAR || step + 1 >= steps) {
       return;
     }
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     if (now - lastDraw >= REDRAW_NANOS) {
       lastDraw = now;
       out.print("\r" + line(step + 1, now, logs, false));
@@ -58,7 +63,7 @@ final class ProgressPrinter {
     if (verbosity == Verbosity.SILENT) {
       return;
     }
-    String line = line(steps, System.nanoTime(), logs, true);
+    String line = line(steps, clock.getAsLong(), logs, true);
     out.println(verbosity == Verbosity.PROGRESS_BAR ? "\r" + line : line);
     out.flush();
   }

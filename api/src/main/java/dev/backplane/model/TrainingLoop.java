@@ -148,7 +148,8 @@ final class TrainingLoop {
         : data.randomAccess() ? new RowFeed(guard) : new StreamFeed(guard);
     MetricAccumulator acc = model.newAccumulator();
     Verbosity verbosity = opts.verbosity().resolve(System.console() != null);
-    ProgressPrinter progress = new ProgressPrinter(opts.output(), verbosity, opts.epochs());
+    ProgressPrinter progress = new ProgressPrinter(opts.output(), verbosity, opts.epochs(),
+        model.backplane()::nanoTime);
     boolean batchCallbacks = !opts.callbacks().isEmpty();
     boolean bar = verbosity == Verbosity.PROGRESS_BAR;
     model.activeGuard(guard);
