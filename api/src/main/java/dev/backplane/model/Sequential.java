@@ -656,6 +656,17 @@ public final class Sequential implements AutoCloseable {
   }
 
   /** A fresh accumulator of the loss and the compiled metrics for this model's labels. */
+  /**
+   * The loss and compiled metrics over an epoch whose batches ran elsewhere (data-parallel
+   * trainers), computed exactly as {@code fit} computes them.
+   *
+   * @throws IllegalStateException if not compiled
+   */
+  public EpochMetrics epochMetrics() {
+    requireCompiled();
+    return new EpochMetrics(newAccumulator());
+  }
+
   MetricAccumulator newAccumulator() {
     int outputs = Shapes.size(currentOutputShape());
     return new MetricAccumulator(metrics, metricKeys, outputs, spec.loss().sparseLabels(),

@@ -13,9 +13,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code backplane train --spark local[2]} prints the losses of the same command without it. */
+/**
+ * {@code backplane train --spark local[2]} prints the per-epoch loss and accuracy of the same
+ * command without it.
+ */
 class TrainSparkTest {
-  private static final Pattern EPOCH_LOSS = Pattern.compile("\\] - .* - loss: (\\d+\\.\\d{4})");
+  private static final Pattern EPOCH_LOSS = Pattern.compile(
+      "\\] - .* - loss: (\\d+\\.\\d{4}) - accuracy: (\\d+\\.\\d{4})");
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private PrintStream oldOut;
@@ -45,7 +49,7 @@ class TrainSparkTest {
     List<String> out = new ArrayList<>();
     Matcher m = EPOCH_LOSS.matcher(printed);
     while (m.find()) {
-      out.add(m.group(1));
+      out.add(m.group(1) + " " + m.group(2));
     }
     return out;
   }

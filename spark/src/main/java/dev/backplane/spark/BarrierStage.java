@@ -77,6 +77,9 @@ final class BarrierStage extends AbstractFunction1<Iterator<Tuple2<Integer, Exam
       float[] flat = new float[total];
       int outputs = model.outputShape()[model.outputShape().length - 1];
       double[] losses = new double[to - from];
+      // this task's shard of each step: its training-mode outputs and labels, for the metrics
+      float[][] stepOutputs = new float[to - from][];
+      float[][] stepLabels = new float[to - from][];
       long compute = 0;
       long allreduce = 0;
       Tuple2<Integer, Example> pending = null;
@@ -115,6 +118,8 @@ final class BarrierStage extends AbstractFunction1<Iterator<Tuple2<Integer, Exam
           for (float[] g : mine) {
             java.util.Arrays.fill(g, 0f);
           }
+          stepOutputs[step - from] = new float[0];
+          stepLabels[step - from] = new float[0];
         } else {
           int n = shard.size();
           int labels = shard.get(0).label().length;
@@ -127,8 +132,11 @@ final class BarrierStage extends AbstractFunction1<Iterator<Tuple2<Integer, Exam
           int[] xs = new int[inputShape.length + 1];
           xs[0] = n;
           System.arraycopy(inputShape, 0, xs, 1, inputShape.length);
-          loss = model.computeGradients(Tensor.wrap(x, xs), Tensor.wrap(y, n, labels),
-              new float[n * outputs], mine);
+          float[] out = new float[n * outputs];
+          loss = model.computeGradients(Tensor.wrap(x, xs), Tensor.wrap(y, n, labels), out,
+              mine);
+          stepOutputs[step - from] = out;
+          stepLabels[step - from] = y;
         }
         long t1 = System.nanoTime();
         int at = 0;
@@ -155,7 +163,7 @@ final class BarrierStage extends AbstractFunction1<Iterator<Tuple2<Integer, Exam
       ModelState after = model.getState();
       TaskResult result = new TaskResult(task, attempt, losses,
           task == 0 ? StateBlob.of(after) : null, StateBlob.hash(after), compute, allreduce,
-          String.valueOf(model.device()));
+          String.valueOf(model.device()), stepOutputs, stepLabels);
       return CollectionConverters.asScala(List.of(result).iterator());
     }
   }

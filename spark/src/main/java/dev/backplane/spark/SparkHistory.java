@@ -19,20 +19,25 @@ import java.util.Map;
  * @param allreduceSeconds mean over tasks of the time in the allreduce, waiting included
  * @param computeSeconds mean over tasks of the time in forward, backward and update
  * @param devices the device each task's replica ran on, by task
+ * @param logs every epoch log by key, as {@code History.history()}: {@code loss} and each
+ *     compiled metric (computed on the driver from the tasks' outputs, as {@code fit} does)
  */
 public record SparkHistory(List<Double> loss, List<String> recoveries, ModelState finalState,
     int tasks, long steps, long samples, double seconds, double allreduceSeconds,
-    double computeSeconds, List<String> devices) {
+    double computeSeconds, List<String> devices, Map<String, List<Double>> logs) {
   /** Copies the lists. */
   public SparkHistory {
     loss = List.copyOf(loss);
     recoveries = List.copyOf(recoveries);
     devices = List.copyOf(devices);
+    Map<String, List<Double>> copy = new java.util.LinkedHashMap<>();
+    logs.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+    logs = java.util.Collections.unmodifiableMap(copy);
   }
 
-  /** The logs per epoch by key, as {@code History.history()}: {@code {"loss": [...]}}. */
+  /** The logs per epoch by key, as {@code History.history()}: loss and every metric. */
   public Map<String, List<Double>> history() {
-    return Map.of("loss", loss);
+    return logs;
   }
 
   /** Optimizer steps per second of wall time. */

@@ -10,8 +10,10 @@ import dev.backplane.tensor.Tensor;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -118,6 +120,7 @@ public final class SparkTrainer {
           .mapToPair(t -> new Tuple2<>(t._2(), t._1()))
           .persist(StorageLevel.MEMORY_AND_DISK());
       List<Double> losses = new ArrayList<>();
+      Map<String, List<Double>> logs = new LinkedHashMap<>();
       List<String> recoveries = new ArrayList<>();
       String[] devices = new String[tasks];
       long steps = 0;
@@ -130,6 +133,7 @@ public final class SparkTrainer {
           long epochStart = System.nanoTime();
           JavaPairRDD<Integer, Example> shards = shards(indexed, plan, driver.seed(), epoch, shuffle);
           double lossSum = 0;
+          dev.backplane.model.EpochMetrics metrics = driver.epochMetrics();
           int step = 0;
           if (out != null) {
             out.println("Epoch " + (epoch + 1) + "/" + epochs);
@@ -176,6 +180,7 @@ public final class SparkTrainer {
             for (double l : first.lossSums()) {
               lossSum += l;
             }
+            addBatches(metrics, results, first.lossSums(), plan, step);
             checkpoint = first.state().toState();
             steps += end - step;
             step = end;
@@ -183,8 +188,12 @@ public final class SparkTrainer {
           shards.unpersist(false);
           double loss = lossSum / samples;
           losses.add(loss);
+          Map<String, Double> epochLogs = metrics.logs();
+          epochLogs.put("loss", loss);
+          epochLogs.forEach((k, v) -> logs.computeIfAbsent(k, key -> new ArrayList<>()).add(v));
           if (out != null) {
-            out.println(epochLine(plan.steps(), (System.nanoTime() - epochStart) / 1e9, loss));
+            out.println(epochLine(plan.steps(), (System.nanoTime() - epochStart) / 1e9,
+                epochLogs));
           }
         }
       } finally {
@@ -192,7 +201,7 @@ public final class SparkTrainer {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       return new SparkHistory(losses, recoveries, checkpoint, tasks, steps, samples * epochs,
-          seconds, allreduce, compute, Arrays.asList(devices));
+          seconds, allreduce, compute, Arrays.asList(devices), logs);
     }
   }
 
@@ -319,16 +328,47 @@ public final class SparkTrainer {
     return samples;
   }
 
-  private static String epochLine(int steps, double seconds, double loss) {
+  /**
+   * Feeds each step's global batch to the epoch's metrics: the tasks' shards in task order are
+   * the batch's rows in order (the plan splits each batch by position).
+   */
+  private static void addBatches(dev.backplane.model.EpochMetrics metrics,
+      List<TaskResult> results, double[] lossSums, ShardPlan plan, int fromStep) {
+    List<TaskResult> byTask = new ArrayList<>(results);
+    byTask.sort(java.util.Comparator.comparingInt(TaskResult::task));
+    for (int k = 0; k < lossSums.length; k++) {
+      int outLength = 0;
+      int labelLength = 0;
+      for (TaskResult r : byTask) {
+        outLength += r.outputs()[k].length;
+        labelLength += r.labels()[k].length;
+      }
+      float[] out = new float[outLength];
+      float[] labels = new float[labelLength];
+      int o = 0;
+      int l = 0;
+      for (TaskResult r : byTask) {
+        System.arraycopy(r.outputs()[k], 0, out, o, r.outputs()[k].length);
+        o += r.outputs()[k].length;
+        System.arraycopy(r.labels()[k], 0, labels, l, r.labels()[k].length);
+        l += r.labels()[k].length;
+      }
+      metrics.add(lossSums[k], out, labels, plan.batchRows(fromStep + k));
+    }
+  }
+
+  private static String epochLine(int steps, double seconds, Map<String, Double> logs) {
     String count = Integer.toString(steps);
     double perStep = seconds / Math.max(1, steps);
     String per = perStep >= 1 ? Math.round(perStep) + "s/step"
         : perStep >= 1e-3 ? Math.round(perStep * 1e3) + "ms/step"
         : Math.round(perStep * 1e6) + "us/step";
-    String l = loss != 0 && Math.abs(loss) < 1e-3 ? String.format(Locale.ROOT, "%.4e", loss)
-        : String.format(Locale.ROOT, "%.4f", loss);
-    return count + "/" + count + " [" + "=".repeat(30) + "] - "
-        + Math.round(Math.floor(seconds)) + "s " + per + " - loss: " + l;
+    StringBuilder b = new StringBuilder(count + "/" + count + " [" + "=".repeat(30) + "] - "
+        + Math.round(Math.floor(seconds)) + "s " + per);
+    logs.forEach((k, v) -> b.append(" - ").append(k).append(": ").append(v != 0
+        && Math.abs(v) < 1e-3 ? String.format(Locale.ROOT, "%.4e", v)
+        : String.format(Locale.ROOT, "%.4f", v)));
+    return b.toString();
   }
 
   /** Options of a {@link SparkTrainer}; Keras's {@code fit} defaults where they apply. */

@@ -13,7 +13,10 @@ import java.io.Serializable;
  * @param computeNanos time in forward and backward passes
  * @param allreduceNanos time in the allreduce (waiting for the slowest task included)
  * @param device the device the replica ran on
+ * @param outputs per step, this task's shard's training-mode outputs (row-major)
+ * @param labels per step, this task's shard's labels (row-major)
  */
 record TaskResult(int task, int attempt, double[] lossSums, StateBlob state, long stateHash,
-    long computeNanos, long allreduceNanos, String device) implements Serializable {
+    long computeNanos, long allreduceNanos, String device, float[][] outputs, float[][] labels)
+    implements Serializable {
 }

@@ -43,7 +43,7 @@ final class Models {
 
   private static Sequential compile(Sequential model, Loss loss) {
     model.compile(CompileOptions.builder().optimizer(new Adam(1e-3)).loss(loss).seed(SEED)
-        .build());
+        .metrics(dev.backplane.model.Metric.ACCURACY).build());
     return model;
   }
 
@@ -65,9 +65,15 @@ final class Models {
 
   /** One-machine fit's per-epoch losses. */
   static List<Double> oneMachine(ModelFactory factory, Tensor[] data, int epochs, int batch) {
+    return oneMachineLogs(factory, data, epochs, batch).get("loss");
+  }
+
+  /** One-machine fit's per-epoch logs (loss and metrics). */
+  static java.util.Map<String, List<Double>> oneMachineLogs(ModelFactory factory, Tensor[] data,
+      int epochs, int batch) {
     try (Sequential model = factory.create()) {
       return model.fit(data[0], data[1], FitOptions.builder().epochs(epochs).batchSize(batch)
-          .verbose(Verbosity.SILENT).build()).get("loss");
+          .verbose(Verbosity.SILENT).build()).history();
     }
   }
 }

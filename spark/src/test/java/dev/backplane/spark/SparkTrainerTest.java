@@ -46,7 +46,9 @@ class SparkTrainerTest {
   @Test
   void referenceModelOnTwoTasksHasTheOneMachineLosses() {
     Tensor[] data = Models.data(300, 20, 2, 1);
-    List<Double> local = Models.oneMachine(Models.reference(20), data, 3, 32);
+    java.util.Map<String, List<Double>> localLogs = Models.oneMachineLogs(Models.reference(20),
+        data, 3, 32);
+    List<Double> local = localLogs.get("loss");
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     SparkHistory h = SparkTrainer.builder(sc, Models.reference(20)).tasks(2).epochs(3)
         .batchSize(32).output(new PrintStream(printed, true, StandardCharsets.UTF_8)).build()
@@ -58,7 +60,16 @@ class SparkTrainerTest {
     assertThat(h.finalState().iterations()).isEqualTo(30);
     assertThat(h.devices()).hasSize(2).allSatisfy(d -> assertThat(d).startsWith("accelerate"));
     assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Epoch 3/3")
-        .contains(String.format(java.util.Locale.ROOT, "10/10 [")).contains("- loss: ");
+        .contains(String.format(java.util.Locale.ROOT, "10/10 [")).contains("- loss: ")
+        .contains("- accuracy: ");
+    // The metrics, computed on the driver from the tasks' outputs in global batch order, are
+    // the one-machine fit's.
+    assertThat(h.history().keySet()).containsExactly("loss", "accuracy");
+    assertThat(h.history().get("accuracy")).hasSize(3);
+    for (int e = 0; e < 3; e++) {
+      assertThat(h.history().get("accuracy").get(e)).as("epoch %d accuracy", e + 1)
+          .isCloseTo(localLogs.get("accuracy").get(e), within(1e-9));
+    }
   }
 
   @Test
