@@ -28,12 +28,23 @@ final class ReportOptions {
 
   private ResourceMonitor resourceMonitor;
   private TrainingReport trainingReport;
+  private long estimateBytes = -1;
+  private int estimateBatch;
+
+  /** The model's estimated working set at the fit's batch size, for {@code --monitor}. */
+  void expectMemory(long bytes, int batchSize) {
+    this.estimateBytes = bytes;
+    this.estimateBatch = batchSize;
+  }
 
   /** The callbacks these flags ask for (none without them), made once per command. */
   Callback[] callbacks() {
     List<Callback> callbacks = new ArrayList<>();
     if (monitor && resourceMonitor == null) {
       resourceMonitor = ResourceMonitor.printing();
+      if (estimateBytes >= 0) {
+        resourceMonitor.expect(estimateBytes, estimateBatch);
+      }
     }
     if (report != null && trainingReport == null) {
       trainingReport = resourceMonitor != null ? new TrainingReport(report, resourceMonitor)

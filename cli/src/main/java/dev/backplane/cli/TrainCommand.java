@@ -118,6 +118,8 @@ final class TrainCommand implements Callable<Integer> {
               + Arrays.toString(userData.featureShape()) + " from " + data);
         }
         long start = System.nanoTime();
+        report.expectMemory(model.estimateMemory(job.options().backplane(backplane).build(),
+            batchSize), batchSize);
         FitOptions fit = FitOptions.builder().epochs(epochs).batchSize(batchSize)
             .verbose(verbosity).output(out).callbacks(report.callbacks()).build();
         if (spark != null) {

@@ -47,6 +47,9 @@ public final class ResourceMonitor implements Callback {
   private long lastCpuNanos = -1;
   private long lastWallNanos;
   private long[] lastTicks;
+  /** Placement's estimate of the working set, printed beside the measured use; -1: none. */
+  private long expectedBytes = -1;
+  private int expectedBatch;
 
   private ResourceMonitor(boolean print) {
     this.print = print;
@@ -60,6 +63,15 @@ public final class ResourceMonitor implements Callback {
   /** A monitor that records and prints one line per epoch under the progress line. */
   public static ResourceMonitor printing() {
     return new ResourceMonitor(true);
+  }
+
+  /**
+   * Sets placement's estimate of the model's working set at the fit's batch size (see {@code
+   * Sequential.estimateMemory}), which a printing monitor shows beside the measured use.
+   */
+  public void expect(long bytes, int batchSize) {
+    this.expectedBytes = bytes;
+    this.expectedBatch = batchSize;
   }
 
   /** Whether this monitor prints a line per epoch. */
@@ -77,7 +89,9 @@ public final class ResourceMonitor implements Callback {
     ResourceSample s = sampleEpoch(epoch);
     if (print) {
       PrintStream out = model.output();
-      out.println(line(s));
+      out.println(line(s) + (expectedBytes < 0 ? "" : String.format(java.util.Locale.ROOT,
+          " - estimated working set %.1f MiB at batch %d", expectedBytes / 1048576.0,
+          expectedBatch)));
       out.flush();
     }
   }

@@ -327,4 +327,19 @@ class TrainingReportTest {
     assertThat(report.file()).exists();
     m.close();
   }
+
+  @Test
+  void theMonitorShowsPlacementsEstimateBesideTheMeasuredUse() {
+    ResourceMonitor monitor = ResourceMonitor.printing();
+    monitor.expect(3 << 20, 8);
+    Sequential m = compiled(backplane());
+    Tensor[] d = data();
+    m.fit(d[0], d[1], FitOptions.builder().epochs(1).batchSize(8).verbose(2).output(out)
+        .callbacks(monitor).build());
+    assertThat(printed.toString(StandardCharsets.UTF_8).lines()
+        .filter(l -> l.startsWith(ResourceMonitor.PREFIX)).toList()).singleElement().asString()
+        .matches(".*rss: [0-9.]+ MB - cpu: \\d+% \\(system \\d+%\\) - estimated working set"
+            + " 3\\.0 MiB at batch 8");
+    m.close();
+  }
 }
