@@ -273,8 +273,9 @@ class SimulatedFailoverTest {
 
   @Test
   void aHangingValidationMovesTrainingToTheCpuWithoutLosingSteps() {
+    // A deadline far above a training step here, so only the hung evaluation meets it.
     Sequential m = compiled(backplane("backplane.metal.simulate", "hang-inference",
-        "backplane.step.timeout", "300ms"), null, "metal", "accelerate");
+        "backplane.step.timeout", "2s"), null, "metal", "accelerate");
     SplittableRandom r = new SplittableRandom(5);
     float[] x = new float[24 * 4];
     float[] y = new float[24];
@@ -294,7 +295,7 @@ class SimulatedFailoverTest {
     assertThat(h.deviceRuns()).extracting(History.DeviceRun::device)
         .containsExactly(METAL, CPU);
     assertThat(h.deviceRuns().get(1).reason()).contains("timed out in evaluate: no result within"
-        + " 300ms (backplane.step.timeout); the evaluate call was abandoned");
+        + " 2s (backplane.step.timeout); the evaluate call was abandoned");
     assertThat(h.get("val_loss")).hasSize(2);
     for (int i = 0; i < 2; i++) {
       assertThat(h.get("val_loss").get(i)).isCloseTo(expected.get("val_loss").get(i),
