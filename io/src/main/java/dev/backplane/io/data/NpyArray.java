@@ -7,12 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * An NPY array mapped into memory ({@link FileChannel#map}), read one row (first-axis slice) at
@@ -24,10 +21,6 @@ import java.util.regex.Pattern;
 public final class NpyArray {
   private static final int CHUNK_SHIFT = 30;
   private static final long CHUNK_MASK = (1L << CHUNK_SHIFT) - 1;
-  private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-  private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-  private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-  private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
   /** The element types read. */
   enum DType {
@@ -97,36 +90,12 @@ public final class NpyArray {
 
   private static NpyArray openUnguarded(Path file) {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = channel.size();
-      ByteBuffer prefix = read(file, channel, 0, (int) Math.min(size, 12));
-      byte[] magic = new byte[Math.min(6, prefix.remaining())];
-      prefix.get(magic);
-      if (!Arrays.equals(magic, MAGIC) || prefix.remaining() < 2) {
-        throw new ModelFileException(file, "not an NPY file (no \\x93NUMPY magic and version)");
-      }
-      int major = prefix.get() & 0xff;
-      prefix.get();
-      if (major < 1 || major > 3) {
-        throw new ModelFileException(file, "NPY format version " + major + ".x is not"
-            + " supported; expected 1.0, 2.0 or 3.0");
-      }
-      int lengthBytes = major == 1 ? 2 : 4;
-      if (prefix.remaining() < lengthBytes) {
-        throw new ModelFileException(file, "NPY file is truncated inside its header length");
-      }
-      long headerLength = major == 1 ? prefix.getShort() & 0xffff : prefix.getInt() & 0xffffffffL;
-      long dataStart = 8 + lengthBytes + headerLength;
-      if (headerLength > Npy.MAX_HEADER_BYTES || dataStart > size) {
-        throw new ModelFileException(file, "NPY header length " + headerLength + " exceeds "
-            + (headerLength > Npy.MAX_HEADER_BYTES ? "the limit of " + Npy.MAX_HEADER_BYTES
-                : "the file size " + size));
-      }
-      ByteBuffer headerBytes = read(file, channel, 8 + lengthBytes, (int) headerLength);
-      String header = new String(headerBytes.array(), 0, (int) headerLength,
-          major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1).trim();
-      String descr = group(file, DESCR, header, "descr");
-      boolean fortran = group(file, FORTRAN, header, "fortran_order").equals("True");
-      int[] shape = shape(file, group(file, SHAPE, header, "shape"));
+      Npy.Header header = Npy.header(file, channel);
+      long size = header.fileSize();
+      long dataStart = header.dataStart();
+      String descr = header.descr();
+      boolean fortran = header.fortranOrder();
+      int[] shape = shape(file, header.shape());
       DType dtype = dtype(file, descr);
       long count = 1;
       for (int d : shape) {
@@ -152,42 +121,21 @@ public final class NpyArray {
     }
   }
 
-  private static String group(Path file, Pattern p, String header, String key) {
-    Matcher m = p.matcher(header);
-    if (!m.find()) {
-      throw new ModelFileException(file, "NPY header lacks a valid '" + key + "': " + header);
+  /** The header's shape as {@code int}s: non-negative, at most {@code Integer.MAX_VALUE}. */
+  private static int[] shape(Path file, long[] shape) {
+    int[] dims = new int[shape.length];
+    for (int i = 0; i < shape.length; i++) {
+      if (shape[i] < 0 || shape[i] > Integer.MAX_VALUE) {
+        throw new ModelFileException(file, "NPY shape " + Arrays.toString(shape) + " must hold"
+            + " non-negative integers up to " + Integer.MAX_VALUE);
+      }
+      dims[i] = (int) shape[i];
     }
-    return m.group(1);
-  }
-
-  private static int[] shape(Path file, String text) {
-    String[] parts = text.split(",");
-    int[] dims = new int[parts.length];
-    int count = 0;
-    for (String part : parts) {
-      String t = part.trim();
-      if (t.endsWith("L")) {
-        t = t.substring(0, t.length() - 1); // Python 2 long literal
-      }
-      if (t.isEmpty()) {
-        continue;
-      }
-      try {
-        long d = Long.parseLong(t);
-        if (d < 0 || d > Integer.MAX_VALUE) {
-          throw new NumberFormatException();
-        }
-        dims[count++] = (int) d;
-      } catch (NumberFormatException e) {
-        throw new ModelFileException(file, "NPY shape (" + text + ") must hold non-negative"
-            + " integers up to " + Integer.MAX_VALUE);
-      }
-    }
-    if (count == 0) {
+    if (dims.length == 0) {
       throw new ModelFileException(file, "NPY array is a scalar (shape ()); a dataset needs a"
           + " sample dimension");
     }
-    return Arrays.copyOf(dims, count);
+    return dims;
   }
 
   private static DType dtype(Path file, String descr) {
@@ -213,18 +161,6 @@ public final class NpyArray {
         throw new ModelFileException(file, "NPY dtype '" + descr + "' is not supported; use"
             + " float32, float64, int32, int64, uint8 or bool");
     }
-  }
-
-  private static ByteBuffer read(Path file, FileChannel channel, long position, int length)
-      throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-    while (buffer.hasRemaining()) {
-      if (channel.read(buffer, position + buffer.position()) < 0) {
-        throw new ModelFileException(file, "NPY file is truncated at byte "
-            + (position + buffer.position()));
-      }
-    }
-    return buffer.flip();
   }
 
   /** The file. */

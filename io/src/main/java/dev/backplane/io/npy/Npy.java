@@ -40,42 +40,66 @@ public final class Npy {
 
   private static Tensor readUnguarded(Path file) {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = channel.size();
-      ByteBuffer prefix = read(file, channel, 0, (int) Math.min(size, 12));
-      byte[] magic = new byte[Math.min(6, prefix.remaining())];
-      prefix.get(magic);
-      if (!Arrays.equals(magic, MAGIC) || prefix.remaining() < 2) {
-        throw new ModelFileException(file, "not an NPY file (no \\x93NUMPY magic and version)");
-      }
-      int major = prefix.get() & 0xff;
-      prefix.get();
-      if (major < 1 || major > 3) {
-        throw new ModelFileException(file, "NPY format version " + major + ".x is not"
-            + " supported; expected 1.0, 2.0 or 3.0");
-      }
-      int lengthBytes = major == 1 ? 2 : 4;
-      if (prefix.remaining() < lengthBytes) {
-        throw new ModelFileException(file, "NPY file is truncated inside its header length");
-      }
-      long headerLength = major == 1 ? prefix.getShort() & 0xffff : prefix.getInt() & 0xffffffffL;
-      long dataStart = 8 + lengthBytes + headerLength;
-      if (headerLength > MAX_HEADER_BYTES || dataStart > size) {
-        throw new ModelFileException(file, "NPY header length " + headerLength + " exceeds "
-            + (headerLength > MAX_HEADER_BYTES ? "the limit of " + MAX_HEADER_BYTES
-                : "the file size " + size));
-      }
-      ByteBuffer headerBytes = read(file, channel, 8 + lengthBytes, (int) headerLength);
-      String text = new String(headerBytes.array(), 0, (int) headerLength,
-          major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-      NpyHeader header = NpyHeader.parse(file, text);
-      return data(file, channel, header, dataStart, size);
+      return data(file, channel, header(file, channel));
     } catch (IOException e) {
       throw new ModelFileException(file, "cannot read the file: " + e, e);
     }
   }
 
-  private static Tensor data(Path file, FileChannel channel, NpyHeader header, long dataStart,
-      long size) throws IOException {
+  /**
+   * Where an NPY file's data lies and how it is laid out.
+   *
+   * @param descr the dtype string, e.g. {@code <f4}
+   * @param fortranOrder whether the data is column-major
+   * @param shape the array shape; empty for a scalar
+   * @param dataStart the byte offset of the first value
+   * @param fileSize the file's size in bytes
+   */
+  public record Header(String descr, boolean fortranOrder, long[] shape, long dataStart,
+      long fileSize) {}
+
+  /**
+   * Reads and checks the magic, version, header length and header dictionary of an open NPY
+   * file; the data is not read. For every reader of NPY files: {@link #read} and the
+   * memory-mapped dataset.
+   *
+   * @throws ModelFileException naming the file and what is wrong
+   */
+  public static Header header(Path file, FileChannel channel) throws IOException {
+    long size = channel.size();
+    ByteBuffer prefix = read(file, channel, 0, (int) Math.min(size, 12));
+    byte[] magic = new byte[Math.min(6, prefix.remaining())];
+    prefix.get(magic);
+    if (!Arrays.equals(magic, MAGIC) || prefix.remaining() < 2) {
+      throw new ModelFileException(file, "not an NPY file (no \\x93NUMPY magic and version)");
+    }
+    int major = prefix.get() & 0xff;
+    prefix.get();
+    if (major < 1 || major > 3) {
+      throw new ModelFileException(file, "NPY format version " + major + ".x is not"
+          + " supported; expected 1.0, 2.0 or 3.0");
+    }
+    int lengthBytes = major == 1 ? 2 : 4;
+    if (prefix.remaining() < lengthBytes) {
+      throw new ModelFileException(file, "NPY file is truncated inside its header length");
+    }
+    long headerLength = major == 1 ? prefix.getShort() & 0xffff : prefix.getInt() & 0xffffffffL;
+    long dataStart = 8 + lengthBytes + headerLength;
+    if (headerLength > MAX_HEADER_BYTES || dataStart > size) {
+      throw new ModelFileException(file, "NPY header length " + headerLength + " exceeds "
+          + (headerLength > MAX_HEADER_BYTES ? "the limit of " + MAX_HEADER_BYTES
+              : "the file size " + size));
+    }
+    ByteBuffer headerBytes = read(file, channel, 8 + lengthBytes, (int) headerLength);
+    String text = new String(headerBytes.array(), 0, (int) headerLength,
+        major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    NpyHeader h = NpyHeader.parse(file, text);
+    return new Header(h.descr(), h.fortranOrder(), h.shape(), dataStart, size);
+  }
+
+  private static Tensor data(Path file, FileChannel channel, Header header) throws IOException {
+    long dataStart = header.dataStart();
+    long size = header.fileSize();
     int itemSize = itemSize(file, header.descr());
     if (header.fortranOrder()) {
       throw new ModelFileException(file, "NPY array is in Fortran order (fortran_order: True);"
