@@ -60,7 +60,7 @@ class ConformanceCommandTest {
     String html = java.nio.file.Files.readString(page);
     assertThat(html).contains("<li>fake: 0 passed, 2 failed, 0 skipped</li>")
         .contains("<figure id=\"curve-model-reference\" data-series=\"reference|fake\""
-            + " data-points=\"3|3\">")
+            + " data-points=\"3|3\" data-x-label=\"Epoch\" data-y-label=\"loss\">")
         .contains("<tr data-check=\"forward/dense\">");
     assertThat(out.toString()).contains("fake (fake:cpu:0): 0 passed, 2 failed");
   }

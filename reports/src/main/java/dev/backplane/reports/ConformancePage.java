@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -79,7 +78,7 @@ public final class ConformancePage {
       if (!series.isEmpty()) {
         Figure f = ReportCharts.lines("curve-" + check.replace('/', '-'), check
             + ": per-epoch loss", "Epoch", "loss", series, 1);
-        figure(b, f);
+        ReportHtml.figure(b, f);
       }
     }
     b.append("</section>\n<section id=\"matrix\">\n<h2>Checks</h2>\n<table id=\"matrix-table\">\n")
@@ -120,15 +119,5 @@ public final class ConformancePage {
 
   private static String number(double v) {
     return v == 0 ? "0" : String.format(Locale.ROOT, "%.2e", v);
-  }
-
-  private static void figure(StringBuilder b, Figure f) {
-    String png = Base64.getEncoder().encodeToString(ReportCharts.png(f));
-    b.append("<figure id=\"").append(ReportHtml.esc(f.id())).append("\" data-series=\"")
-        .append(ReportHtml.esc(String.join("|", f.series()))).append("\" data-points=\"")
-        .append(String.join("|", f.points().stream().map(String::valueOf).toList()))
-        .append("\">\n<img src=\"data:image/png;base64,").append(png).append("\" alt=\"")
-        .append(ReportHtml.esc(f.title())).append("\">\n<figcaption>")
-        .append(ReportHtml.esc(f.title())).append("</figcaption>\n</figure>\n");
   }
 }

@@ -154,7 +154,8 @@ final class ReportHtml {
     return labels;
   }
 
-  private static void figure(StringBuilder b, Figure f) {
+  /** A chart as a {@code figure} with its PNG inline and what it shows as data attributes. */
+  static void figure(StringBuilder b, Figure f) {
     String png = Base64.getEncoder().encodeToString(ReportCharts.png(f));
     b.append("<figure id=\"").append(esc(f.id())).append("\" data-series=\"")
         .append(esc(String.join("|", f.series()))).append("\" data-points=\"")

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The conformance page: the matrix, and each model check's curves overlaid on the reference. */
 class ConformancePageTest {
   private static final Pattern FIGURE = Pattern.compile("<figure id=\"([^\"]+)\" "
-      + "data-series=\"([^\"]*)\" data-points=\"([^\"]*)\">\\s*<img src=\"data:image/png;"
-      + "base64,([A-Za-z0-9+/=]+)\"");
+      + "data-series=\"([^\"]*)\" data-points=\"([^\"]*)\" data-x-label=\"Epoch\" "
+      + "data-y-label=\"loss\">\\s*<img src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"");
 
   @TempDir Path dir;
 
