@@ -63,9 +63,9 @@ final class PlacementPlanner {
             full = doesNotFit(spec, estimate, batch, "backplane.memory.limit", limit);
           }
         }
-        if (full == null) {
-          full = tooSmall(c.info(), estimate) == null ? null : doesNotFit(spec, estimate, batch,
-              tooSmall(c.info(), estimate), capacity(c.info()));
+        String small = full == null ? tooSmall(c.info(), estimate) : null;
+        if (small != null) {
+          full = doesNotFit(spec, estimate, batch, small, capacity(c.info()));
         }
         if (full != null) {
           lines.add(new Candidate(c.info(), Candidate.Verdict.REJECTED, full));
@@ -81,10 +81,11 @@ final class PlacementPlanner {
     if (healthy.isEmpty()) {
       DeviceInfo cpu = fallback == Fallback.NONE ? null
           : bp.place(List.of("cpu"), Fallback.NONE).chosen();
-      if (cpu == null || tooSmall(cpu, estimate) != null) {
+      String cpuTooSmall = cpu == null ? null : tooSmall(cpu, estimate);
+      if (cpu == null || cpuTooSmall != null) {
         if (cpu != null && lines.stream().noneMatch(l -> l.device().equals(cpu.device()))) {
           lines.add(new Candidate(cpu, Candidate.Verdict.REJECTED, doesNotFit(spec, estimate,
-              batch, tooSmall(cpu, estimate), capacity(cpu))));
+              batch, cpuTooSmall, capacity(cpu))));
         }
         throw new PlacementException("No device can hold model '" + spec.name() + "'"
             + (fallback == Fallback.NONE ? " and backplane.fallback=none" : "") + ".\n"

@@ -785,13 +785,7 @@ public final class Sequential implements AutoCloseable {
     executable = next;
     placement = amended;
     guardInference(next);
-    List<Runnable> waits = takeAbandoned(old);
-    Thread closer = new Thread(() -> {
-      waits.forEach(Runnable::run);
-      closeQuietly(old);
-    }, "backplane-close-" + old.device());
-    closer.setDaemon(true);
-    closer.start();
+    closeInBackground(old, takeAbandoned(old));
   }
 
   /**
@@ -808,6 +802,11 @@ public final class Sequential implements AutoCloseable {
     }
     LOG.info(() -> "Closing the executable of " + old.device() + " once its " + waits.size()
         + " abandoned call(s) end");
+    closeInBackground(old, waits);
+  }
+
+  /** Closes {@code old} on a daemon thread once {@code waits} (its abandoned calls) return. */
+  private static void closeInBackground(Executable old, List<Runnable> waits) {
     Thread closer = new Thread(() -> {
       waits.forEach(Runnable::run);
       closeQuietly(old);

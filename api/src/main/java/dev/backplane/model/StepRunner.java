@@ -122,18 +122,8 @@ final class StepRunner implements AutoCloseable {
     if (t == null) {
       return;
     }
-    boolean interrupted = false;
-    while (t.isAlive()) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
+    joinUninterruptibly(t);
     abandoned = null;
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /**
